@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <ctype.h>
+
+#include "diag.h"
+
+const char *td_diags_intern(td_diags *ds, const char *file) {
+        if (!file)
+                return NULL;
+        for (size_t i = 0; i < ds->n_files; i++)
+                if (streq(ds->files[i], file))
+                        return ds->files[i];
+
+        char *copy = strdup(file);
+        if (!copy)
+                return NULL;
+        char **slot = td_grow((void **) &ds->files, &ds->n_files, &ds->cap_files, sizeof(char *));
+        if (!slot) {
+                free(copy);
+                return NULL;
+        }
+        *slot = copy;
+        return copy;
+}
+
+int td_diag_add(td_diags *ds, td_severity sev, td_mark mark, const char *key, const char *fmt, ...) {
+        va_list ap;
+        char *msg = NULL;
+        td_diag *d;
+
+        va_start(ap, fmt);
+        if (vasprintf(&msg, fmt, ap) < 0)
+                msg = NULL;
+        va_end(ap);
+        if (!msg)
+                return -ENOMEM;
+
+        d = td_grow((void **) &ds->v, &ds->n, &ds->cap, sizeof(td_diag));
+        if (!d) {
+                free(msg);
+                return -ENOMEM;
+        }
+        d->severity = sev;
+        d->mark = mark;
+        d->mark.file = td_diags_intern(ds, mark.file);
+        d->key = key ? strdup(key) : NULL;
+        d->message = msg;
+        if (sev == TD_SEV_ERROR) {
+                ds->n_errors++;
+                return -EINVAL;
+        }
+        return 0;
+}
+
+char *td_diag_format(const td_diag *d) {
+        const char *file = d->mark.file ? d->mark.file : "<input>";
+        const char *warn = d->severity == TD_SEV_WARNING ? "warning: " : "";
+        char pos[64] = "";
+
+        if (d->mark.line > 0)
+                snprintf(pos, sizeof pos, "%u:%u:", d->mark.line, d->mark.col);
+        if (d->key)
+                return td_strdupf("%s:%s %s%s: %s", file, pos, warn, d->key, d->message);
+        return td_strdupf("%s:%s %s%s", file, pos, warn, d->message);
+}
+
+static int diag_cmp(const void *a, const void *b) {
+        const td_diag *x = a, *y = b;
+        int r = strcmp(x->mark.file ? x->mark.file : "", y->mark.file ? y->mark.file : "");
+        if (r)
+                return r;
+        if (x->mark.line != y->mark.line)
+                return x->mark.line < y->mark.line ? -1 : 1;
+        if (x->mark.col != y->mark.col)
+                return x->mark.col < y->mark.col ? -1 : 1;
+        /* Stable order for equal positions: insertion order via address. */
+        return x < y ? -1 : x > y;
+}
+
+void td_diags_print(td_diags *ds, FILE *f) {
+        if (ds->n > 1)
+                qsort(ds->v, ds->n, sizeof(td_diag), diag_cmp);
+        for (size_t i = 0; i < ds->n; i++) {
+                _cleanup_free_ char *s = td_diag_format(&ds->v[i]);
+                if (s)
+                        fprintf(f, "%s\n", s);
+        }
+}
+
+void td_diags_done(td_diags *ds) {
+        if (!ds)
+                return;
+        for (size_t i = 0; i < ds->n; i++) {
+                free(ds->v[i].key);
+                free(ds->v[i].message);
+        }
+        free(ds->v);
+        for (size_t i = 0; i < ds->n_files; i++)
+                free(ds->files[i]);
+        free(ds->files);
+        *ds = (td_diags) {};
+}
+
+const char *td_quote(const char *s, char *buf, size_t size) {
+        size_t o = 0, i;
+
+        if (size < 8) {
+                if (size)
+                        buf[0] = '\0';
+                return buf;
+        }
+        buf[o++] = '"';
+        for (i = 0; s && s[i] && o + 6 < size && i < 60; i++) {
+                unsigned char c = (unsigned char) s[i];
+                if (c == '"' || c == '\\') {
+                        buf[o++] = '\\';
+                        buf[o++] = (char) c;
+                } else if (isprint(c))
+                        buf[o++] = (char) c;
+                else
+                        buf[o++] = '?';
+        }
+        if (s && s[i]) {
+                memcpy(buf + o, "...", 3);
+                o += 3;
+        }
+        buf[o++] = '"';
+        buf[o] = '\0';
+        return buf;
+}
