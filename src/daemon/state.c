@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Configuration and policies -> the list of tenants to enforce, and the one
+ * call that enforces it. See daemon.h for the rules on broken policies. */
+#include <dirent.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "policy-internal.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#define DEFAULT_CONF SYSCONFDIR "/tenantd/tenantd.conf"
+
+/* An effective policy keeps marks (file names) that point into the policy
+ * set it was merged from, so a set lives as long as any policy taken from
+ * it: the current one, and older ones whose policies are still enforced
+ * for tenants whose files broke since. */
+typedef struct policy_gen {
+        td_policy_set set;
+        unsigned refs;
+} policy_gen;
+
+static void gen_unref(policy_gen *g) {
+        if (g && --g->refs == 0) {
+                td_policy_set_done(&g->set);
+                free(g);
+        }
+}
+
+static void tenant_state_done(tenant_state *t) {
+        free(t->name);
+        free(t->path);
+        td_policy_done(&t->policy);
+        gen_unref(t->gen);
+}
+
+static void tenant_list_done(tenant_list *l) {
+        for (size_t i = 0; i < l->n; i++)
+                tenant_state_done(&l->v[i]);
+        free(l->v);
+        *l = (tenant_list) {};
+}
+
+static tenant_state *find_by(tenant_list *l, const char *name, const char *path) {
+        for (size_t i = 0; i < l->n; i++)
+                if ((name && streq(l->v[i].name, name)) || (path && l->v[i].path && streq(l->v[i].path, path)))
+                        return &l->v[i];
+        return NULL;
+}
+
+static int add_tenant(tenant_list *l, const char *name, const char *path, tenant_state **ret) {
+        tenant_state *t = td_grow((void **) &l->v, &l->n, &l->cap, sizeof *t);
+
+        if (!t)
+                return -ENOMEM;
+        td_policy_init(&t->policy);
+        t->name = strdup(name);
+        t->path = path ? strdup(path) : NULL;
+        if (!t->name || (path && !t->path)) {
+                tenant_state_done(t);
+                l->n--;
+                return -ENOMEM;
+        }
+        *ret = t;
+        return 0;
+}
+
+/* Decide what to enforce for one tenant file of the new set. */
+static int take_tenant(const td_policy_entry *e, policy_gen *gen, tenant_list *old, tenant_list *l, bool check,
+                       td_diags *ds) {
+        const char *name = e->policy.name;
+        tenant_state *prev, *t;
+        td_policy eff;
+        int r;
+
+        prev = find_by(old, name, name ? NULL : e->path);
+        if (!name && prev)
+                name = prev->name;   /* the file no longer says; it used to */
+        if (!name) {
+                if (!check)
+                        log_warning("%s: cannot tell which tenant this file is for; no tenant group "
+                                    "is removed until it is fixed", e->path);
+                l->protect = true;
+                return 0;
+        }
+        if (find_by(l, name, NULL))
+                return 0;   /* a duplicate name: reported by the policy set */
+
+        r = add_tenant(l, name, e->path, &t);
+        if (r < 0)
+                return r;
+        r = e->valid ? td_policy_effective(&gen->set, name, &eff, ds) : -EINVAL;
+        if (r == -ENOMEM)
+                return r;
+        if (r >= 0) {
+                t->policy = eff;
+                t->has_policy = true;
+                t->gen = gen;
+                gen->refs++;
+                return 0;
+        }
+        if (check)
+                return 0;
+        if (prev && prev->has_policy) {
+                /* Take over the last valid policy and the set its marks
+                 * point into; prev is freed with the old list. */
+                t->policy = prev->policy;
+                t->gen = TAKE_PTR(prev->gen);
+                td_policy_init(&prev->policy);
+                prev->has_policy = false;
+                t->has_policy = t->stale = true;
+                log_warning("tenant %s: %s has errors; still enforcing its last valid policy", name, e->path);
+        } else
+                log_warning("tenant %s: %s has errors and there is no earlier valid policy; "
+                            "its live group, if any, is left as it is", name, e->path);
+        return 0;
+}
+
+static int load_conf(const daemon_options *o, td_conf *c, td_diags *ds) {
+        const char *path = o->config_path ? o->config_path : DEFAULT_CONF;
+        int r = td_conf_init(c);
+
+        if (r < 0)
+                return r;
+        /* Without --config, a missing default file means built-in defaults. */
+        if (o->config_path || access(path, F_OK) == 0) {
+                r = td_conf_load(c, path, ds);
+                if (r < 0)
+                        return r;
+        }
+        if (o->tenant_root) {
+                r = td_conf_set_tenant_root(c, o->tenant_root, "--tenant-root", ds);
+                if (r < 0)
+                        return r;
+        }
+        struct { const char *value; char **field; } dirs[] = {
+                { o->tenants_dir, &c->tenants_dir },
+                { o->plans_dir, &c->plans_dir },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                if (!dirs[i].value)
+                        continue;
+                char *s = strdup(dirs[i].value);
+                if (!s)
+                        return -ENOMEM;
+                free(*dirs[i].field);
+                *dirs[i].field = s;
+        }
+        return 0;
+}
+
+static int open_cg(const td_conf *c, td_cg **ret, td_diags *ds) {
+        _cleanup_(td_cg_layout_done) td_cg_layout layout;
+        int r;
+
+        td_cg_layout_init(&layout);
+        r = td_cg_layout_detect(c->cgroup_mode, &layout, ds);
+        if (r < 0)
+                return r;
+        return td_cg_open(&layout, c->tenant_root, NULL, ret, ds);
+}
+
+/* Policies -> tenant list in *ret. Returns 0 or -ENOMEM. */
+static int load_tenants(daemon_state *d, const td_conf *c, bool check, tenant_list *ret, td_diags *ds) {
+        policy_gen *gen = calloc(1, sizeof *gen);
+        DIR *dir;
+        int r;
+
+        if (!gen)
+                return -ENOMEM;
+        gen->refs = 1;   /* ours, dropped at the end */
+        r = td_policy_set_load(&gen->set, c->plans_dir, c->tenants_dir, NULL, 0, ds);
+        if (r == -ENOMEM)
+                goto out;
+        d->n_plans = gen->set.n_plans;
+        /* A directory that can't be read is not an empty one. (The policy
+         * set has reported why it can't be read.) */
+        dir = opendir(c->tenants_dir);
+        if (!dir) {
+                if (!check)
+                        log_warning("%s: cannot read the tenants directory; no tenant group is removed "
+                                    "until it can be read", c->tenants_dir);
+                ret->protect = true;
+        } else
+                closedir(dir);
+        r = 0;
+        for (size_t i = 0; i < gen->set.n_tenants && r >= 0; i++)
+                r = take_tenant(&gen->set.tenants[i], gen, &d->tenants, ret, check, ds);
+out:
+        gen_unref(gen);
+        return r;
+}
+
+int daemon_load(daemon_state *d, const daemon_options *o, bool initial) {
+        _cleanup_(td_diags_done) td_diags ds = {};
+        tenant_list tenants = {};
+        td_conf conf;
+        td_cg *cg = NULL;
+        size_t errors;
+        int r;
+
+        r = load_conf(o, &conf, &ds);
+        errors = td_log_diags(&ds, TD_LOG_ERR);
+        td_diags_done(&ds);
+        if (r < 0) {
+                td_conf_done(&conf);
+                if (r != -ENOMEM && !initial)
+                        log_error("reload: configuration has errors; keeping the previous configuration "
+                                  "and policies");
+                return r;
+        }
+        if (!o->check) {
+                bool same = d->cg && streq(conf.tenant_root, d->conf.tenant_root) &&
+                            conf.cgroup_mode == d->conf.cgroup_mode;
+                if (!same) {
+                        r = open_cg(&conf, &cg, &ds);
+                        errors += td_log_diags(&ds, TD_LOG_ERR);
+                        td_diags_done(&ds);
+                        if (r < 0) {
+                                td_log_errno(TD_LOG_ERR, r, "cannot use the cgroup tree at %s%s", conf.tenant_root,
+                                             initial ? "" : "; keeping the previous configuration");
+                                td_conf_done(&conf);
+                                return r;
+                        }
+                        if (d->cg && !streq(conf.tenant_root, d->conf.tenant_root))
+                                log_notice("tenant root changed from %s to %s: groups below %s are no longer "
+                                           "managed (tenantctl --tenant-root %s teardown removes them)",
+                                           d->conf.tenant_root, conf.tenant_root, d->conf.tenant_root,
+                                           d->conf.tenant_root);
+                        else if (d->cg)
+                                log_notice("cgroup_version changed to %s: cgroup layout detected again",
+                                           td_cgroup_mode_to_string(conf.cgroup_mode));
+                }
+        }
+
+        r = load_tenants(d, &conf, o->check, &tenants, &ds);
+        errors += td_log_diags(&ds, TD_LOG_ERR);
+        if (r < 0) {
+                tenant_list_done(&tenants);
+                td_cg_free(cg);
+                td_conf_done(&conf);
+                return r;
+        }
+
+        /* Commit: nothing below can fail. The level applies from here on;
+         * the load's own errors passed at any level. */
+        if (!o->check)
+                td_log_set_max_level(conf.log_level);
+        tenant_list_done(&d->tenants);
+        d->tenants = tenants;
+        if (cg) {
+                td_cg_free(d->cg);
+                d->cg = cg;
+        }
+        if (d->have_conf)
+                td_conf_done(&d->conf);
+        d->conf = conf;
+        d->have_conf = true;
+        d->load_errors = errors;
+        return 0;
+}
+
+typedef struct name_list {
+        char **v;
+        size_t n, cap;
+} name_list;
+
+static void name_list_done(name_list *l) {
+        for (size_t i = 0; i < l->n; i++)
+                free(l->v[i]);
+        free(l->v);
+}
+
+/* Tenant groups that exist under the root in any hierarchy but are not in
+ * v: appended to v as SKIPPED, which td_cg_reconcile leaves alone. Their
+ * names are owned by `names`. */
+static int keep_unlisted(daemon_state *d, td_cg_tenant **v, size_t *n, size_t *cap, name_list *names) {
+        for (int c = 0; c < _TD_CG_CONTROLLER_MAX; c++) {
+                int fd = td_cg_group_dirfd(d->cg, c, NULL, false);
+                DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+                struct dirent *de;
+
+                if (!dir) {
+                        if (fd >= 0)
+                                close(fd);
+                        continue;
+                }
+                while ((de = readdir(dir))) {
+                        bool listed = false;
+
+                        if ((de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) || !td_policy_name_valid(de->d_name))
+                                continue;
+                        for (size_t i = 0; i < *n && !listed; i++)
+                                listed = streq((*v)[i].name, de->d_name);
+                        if (listed)
+                                continue;
+                        char *copy = strdup(de->d_name);
+                        char **slot = copy ? td_grow((void **) &names->v, &names->n, &names->cap, sizeof *slot) : NULL;
+                        td_cg_tenant *t = slot ? td_grow((void **) v, n, cap, sizeof *t) : NULL;
+                        if (!t) {
+                                if (slot)
+                                        names->n--;
+                                free(copy);
+                                closedir(dir);
+                                return -ENOMEM;
+                        }
+                        *slot = copy;
+                        *t = (td_cg_tenant) { .name = copy, .valid = false };
+                        log_notice("tenant group %s is kept: a tenant file can't be read, so it may still "
+                                   "be wanted", copy);
+                }
+                closedir(dir);
+        }
+        return 0;
+}
+
+static const td_log_level action_level[_TD_CG_ACTION_MAX] = {
+        [TD_CG_ACT_UNCHANGED] = TD_LOG_DEBUG,
+        [TD_CG_ACT_CREATED] = TD_LOG_NOTICE,
+        [TD_CG_ACT_UPDATED] = TD_LOG_NOTICE,
+        [TD_CG_ACT_REMOVED] = TD_LOG_NOTICE,
+        [TD_CG_ACT_MOVED] = TD_LOG_NOTICE,
+        [TD_CG_ACT_BUSY] = TD_LOG_WARNING,
+        [TD_CG_ACT_SKIPPED] = TD_LOG_WARNING,
+        [TD_CG_ACT_FAILED] = TD_LOG_ERR,
+};
+
+/* One line per tenant that changed or has a problem, one summary line.
+ * The report lists only tenants reconcile touched; n is how many it was
+ * given. */
+static void log_report(const td_reconcile_report *rep, size_t n) {
+        size_t count[_TD_CG_ACTION_MAX] = {};
+
+        for (size_t i = 0; i < rep->n; i++) {
+                const td_cg_result *x = &rep->v[i];
+                bool known = x->action >= 0 && x->action < _TD_CG_ACTION_MAX;
+                char detail[96] = "";
+
+                if (known)
+                        count[x->action]++;
+                if (x->n_writes > 0 && x->n_moved > 0)
+                        snprintf(detail, sizeof detail, " (%u writes, %u processes moved)", x->n_writes, x->n_moved);
+                else if (x->n_writes > 0)
+                        snprintf(detail, sizeof detail, " (%u write%s)", x->n_writes, x->n_writes == 1 ? "" : "s");
+                else if (x->n_moved > 0)
+                        snprintf(detail, sizeof detail, " (%u processes moved)", x->n_moved);
+                td_log(known ? action_level[x->action] : TD_LOG_ERR, "tenant %s: %s%s%s%s", x->tenant,
+                       known ? td_cg_action_to_name(x->action) : "unknown result", detail,
+                       x->message ? ": " : "", x->message ? x->message : "");
+        }
+        log_info("reconciled %zu tenants: %zu created, %zu updated, %zu removed, %zu skipped, %zu busy, "
+                 "%zu failed; %" PRIu64 " writes, %" PRIu64 " reads",
+                 n, count[TD_CG_ACT_CREATED], count[TD_CG_ACT_UPDATED],
+                 count[TD_CG_ACT_REMOVED] + count[TD_CG_ACT_MOVED], count[TD_CG_ACT_SKIPPED],
+                 count[TD_CG_ACT_BUSY], count[TD_CG_ACT_FAILED], rep->n_writes, rep->n_reads);
+}
+
+int daemon_reconcile(daemon_state *d, unsigned flags) {
+        _cleanup_(td_diags_done) td_diags ds = {};
+        _cleanup_(td_reconcile_report_done) td_reconcile_report rep = {};
+        _cleanup_free_ td_cg_tenant *v = NULL;
+        _cleanup_(name_list_done) name_list extra = {};
+        size_t n = 0, cap = 0;
+        int r;
+
+        for (size_t i = 0; i < d->tenants.n; i++) {
+                const tenant_state *t = &d->tenants.v[i];
+                td_cg_tenant *x = td_grow((void **) &v, &n, &cap, sizeof *x);
+                if (!x)
+                        return -ENOMEM;
+                *x = (td_cg_tenant) {
+                        .name = t->name,
+                        .policy = t->has_policy ? &t->policy : NULL,
+                        .path = t->path,
+                        .valid = t->has_policy,
+                };
+        }
+        if (d->tenants.protect) {
+                r = keep_unlisted(d, &v, &n, &cap, &extra);
+                if (r < 0)
+                        return r;
+        }
+
+        r = td_cg_reconcile(d->cg, v, n, d->conf.on_busy, d->conf.fallback, flags, &rep, &ds);
+        td_log_diags(&ds, TD_LOG_ERR);
+        if (r == -ENOMEM)
+                log_error("reconcile: out of memory");
+        log_report(&rep, n);
+        return r;
+}
+
+void daemon_state_done(daemon_state *d) {
+        tenant_list_done(&d->tenants);
+        td_cg_free(d->cg);
+        d->cg = NULL;
+        if (d->have_conf)
+                td_conf_done(&d->conf);
+        d->have_conf = false;
+}
