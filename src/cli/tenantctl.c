@@ -30,15 +30,18 @@ static void usage(FILE *f) {
 
 int cli_load_conf(const cli_globals *g, td_conf *ret, td_diags *ds) {
         const char *path = g->config_path ? g->config_path : DEFAULT_CONF;
-        int r;
+        int r, r_load = 0;
 
         r = td_conf_init(ret);
         if (r < 0)
                 return r;
+        /* A broken file still gets the overrides applied, so `check` can go
+         * on to report policy errors from the directories the user named;
+         * the load error is returned at the end. */
         if (g->config_path || access(path, F_OK) == 0) {
-                r = td_conf_load(ret, path, ds);
-                if (r < 0)
-                        return r;
+                r_load = td_conf_load(ret, path, ds);
+                if (r_load == -ENOMEM)
+                        return r_load;
         }
 
         /* Through the setter, so a derived default fallback follows the new
@@ -62,7 +65,7 @@ int cli_load_conf(const cli_globals *g, td_conf *ret, td_diags *ds) {
                 free(*overrides[i].field);
                 *overrides[i].field = s;
         }
-        return 0;
+        return r_load;
 }
 
 int main(int argc, char **argv) {

@@ -159,7 +159,7 @@ typedef struct td_policy_set {
         size_t n_tenants, cap_tenants;
 } td_policy_set;
 
-/* Load every *.yaml/*.yml file of plans_dir (may be NULL) and tenants_dir,
+/* Load every *.yaml and *.yml file of plans_dir (may be NULL) and tenants_dir,
  * or, when `files` is non-empty, just those files (plans referenced by them
  * are still loaded from plans_dir). Unsafe ownership or modes (writable by
  * a non-root user, or not owned by root, when running as root) are errors.
@@ -180,7 +180,10 @@ const td_policy_entry *td_policy_set_find_plan(const td_policy_set *set, const c
  * everything else is replaced). Cross-field checks that only the merged
  * result can fail (memory.high above memory.max from different files) are
  * reported to ds. Returns 0 and fills *ret (caller td_policy_done()s it),
- * -EINVAL, or -ENOMEM. */
+ * -ENOENT when there is no such tenant (no diagnostic), -EINVAL (errors in
+ * ds, or the tenant's file or plan chain was found invalid by
+ * td_policy_set_load), or -ENOMEM. *ret is an empty policy on failure.
+ * Marks in *ret point into `set`: free the policy first. */
 int td_policy_effective(const td_policy_set *set, const char *tenant, td_policy *ret, td_diags *ds);
 
 /* Print a policy as YAML in operators' units (check --effective). */

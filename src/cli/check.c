@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* tenantctl check [--effective TENANT] [PATH...]
+ *
+ * Validates the configuration and every policy (or just the files given),
+ * including each tenant's and plan's effective policy, so an error that
+ * only appears after merging (memory.high from a plan above the tenant's
+ * memory.max) is caught before `apply`. Diagnostics go to stderr, sorted by
+ * file and line; stdout gets one summary line, or with --effective only the
+ * tenant's merged policy as YAML (so it can be saved or diffed). */
+#include <getopt.h>
+
+#include "cli.h"
+#include "policy-internal.h"
+
+static void check_usage(FILE *f) {
+        fprintf(f, "Usage: tenantctl check [--effective TENANT] [PATH...]\n\n"
+                   "Validate the configuration and all plans and tenants, or just the given\n"
+                   "policy files (the plans they inherit still come from the plans directory).\n\n"
+                   "  -e, --effective TENANT  print TENANT's merged policy as YAML\n"
+                   "  -h, --help              show this help\n");
+}
+
+static int diag_cmp(const void *a, const void *b) {
+        const td_diag *x = a, *y = b;
+        int r = strcmp(x->mark.file ? x->mark.file : "", y->mark.file ? y->mark.file : "");
+        if (r)
+                return r;
+        if (x->mark.line != y->mark.line)
+                return x->mark.line < y->mark.line ? -1 : 1;
+        if (x->mark.col != y->mark.col)
+                return x->mark.col < y->mark.col ? -1 : 1;
+        r = strcmp(x->key ? x->key : "", y->key ? y->key : "");
+        return r ? r : strcmp(x->message, y->message);
+}
+
+/* A plan's cross-field error shows up again in the effective policy of
+ * every tenant below it; print it once. */
+static void dedup(td_diags *ds) {
+        size_t k = 0;
+
+        if (ds->n < 2)
+                return;
+        qsort(ds->v, ds->n, sizeof(td_diag), diag_cmp);
+        for (size_t i = 0; i < ds->n; i++) {
+                if (k > 0 && diag_cmp(&ds->v[k - 1], &ds->v[i]) == 0 && ds->v[k - 1].severity == ds->v[i].severity) {
+                        if (ds->v[i].severity == TD_SEV_ERROR)
+                                ds->n_errors--;
+                        free(ds->v[i].key);
+                        free(ds->v[i].message);
+                        continue;
+                }
+                ds->v[k++] = ds->v[i];
+        }
+        ds->n = k;
+}
+
+/* Effective policies of every entry whose own chain is sound, for the
+ * cross-field checks. Returns 0 or -ENOMEM. */
+static int check_effective(const td_policy_set *set, td_diags *ds) {
+        const struct { const td_policy_entry *v; size_t n; } lists[] = {
+                { set->plans, set->n_plans }, { set->tenants, set->n_tenants },
+        };
+
+        for (size_t l = 0; l < ELEMENTSOF(lists); l++)
+                for (size_t i = 0; i < lists[l].n; i++) {
+                        td_policy p;
+                        if (!td_policy_chain_valid(set, &lists[l].v[i]))
+                                continue;
+                        int r = td_policy_entry_effective(set, &lists[l].v[i], &p, ds);
+                        if (r == -ENOMEM)
+                                return r;
+                        if (r == 0)
+                                td_policy_done(&p);
+                }
+        return 0;
+}
+
+static int print_effective(const td_policy_set *set, const char *name, td_diags *ds) {
+        const td_policy_entry *e = td_policy_set_find_tenant(set, name);
+        td_policy p;
+        int r;
+
+        if (!e) {
+                _cleanup_free_ const char **names = calloc(set->n_tenants + 1, sizeof(char *));
+                size_t k = 0;
+                if (!names)
+                        return -ENOMEM;
+                for (size_t i = 0; i < set->n_tenants; i++)
+                        if (set->tenants[i].policy.name)
+                                names[k++] = set->tenants[i].policy.name;
+                const char *hint = td_policy_nearest(name, names, k);
+                fprintf(stderr, "tenantctl: no tenant named \"%s\"%s%s%s\n", name, hint ? "; did you mean \"" : "",
+                        hint ? hint : "", hint ? "\"?" : "");
+                return -ENOENT;
+        }
+        if (!td_policy_chain_valid(set, e)) {
+                fprintf(stderr, "tenantctl: tenant \"%s\" is not valid; see the errors above\n", name);
+                return -EINVAL;
+        }
+        /* Errors were already collected by check_effective. */
+        td_diags scratch = {};
+        r = td_policy_entry_effective(set, e, &p, &scratch);
+        td_diags_done(&scratch);
+        if (r < 0) {
+                if (r != -ENOMEM)
+                        fprintf(stderr, "tenantctl: tenant \"%s\" is not valid; see the errors above\n", name);
+                return r;
+        }
+        td_policy_print(&p, stdout);
+        td_policy_done(&p);
+        return 0;
+}
+
+int verb_check(const cli_globals *g, int argc, char **argv) {
+        static const struct option opts[] = {
+                { "effective", required_argument, NULL, 'e' },
+                { "help",      no_argument,       NULL, 'h' },
+                {}
+        };
+        const char *effective = NULL;
+        td_diags ds = {};
+        td_conf conf = {};
+        td_policy_set set = {};
+        int c, r, ret = CLI_EXIT_FAIL;
+
+        while ((c = getopt_long(argc, argv, "e:h", opts, NULL)) >= 0) {
+                switch (c) {
+                case 'e': effective = optarg; break;
+                case 'h': check_usage(stdout); return CLI_EXIT_OK;
+                default: check_usage(stderr); return CLI_EXIT_USAGE;
+                }
+        }
+        if (effective && !*effective) {
+                fprintf(stderr, "tenantctl check: --effective needs a tenant name\n");
+                return CLI_EXIT_USAGE;
+        }
+
+        /* A broken configuration is reported, and the policies are still
+         * checked with whatever directories it got to. */
+        r = cli_load_conf(g, &conf, &ds);
+        if (r == -ENOMEM)
+                goto oom;
+        r = td_policy_set_load(&set, conf.plans_dir, conf.tenants_dir,
+                               argv + optind, (size_t) (argc - optind), &ds);
+        if (r == -ENOMEM)
+                goto oom;
+        r = check_effective(&set, &ds);
+        if (r == -ENOMEM)
+                goto oom;
+
+        dedup(&ds);
+        td_diags_print(&ds, stderr);
+        if (effective) {
+                r = print_effective(&set, effective, &ds);
+                if (r == -ENOMEM)
+                        goto oom;
+                ret = r == 0 && ds.n_errors == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+        } else {
+                printf("checked %zu plan%s and %zu tenant%s: ", set.n_plans, set.n_plans == 1 ? "" : "s",
+                       set.n_tenants, set.n_tenants == 1 ? "" : "s");
+                if (ds.n_errors == 0)
+                        printf("ok\n");
+                else
+                        printf("%zu error%s\n", ds.n_errors, ds.n_errors == 1 ? "" : "s");
+                ret = ds.n_errors == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+        }
+        goto out;
+oom:
+        fprintf(stderr, "tenantctl: out of memory\n");
+out:
+        td_policy_set_done(&set);
+        td_conf_done(&conf);
+        td_diags_done(&ds);
+        return ret;
+}
