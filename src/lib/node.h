@@ -40,14 +40,20 @@ struct td_node {
  * node). `file` is used for marks and interned in `ds`. Returns 0 and a tree
  * owned by the caller, or -EINVAL with at least one error in `ds`
  * (syntax error, multiple documents, alias bomb, non-scalar mapping key,
- * duplicate mapping key, too deep), or -ENOMEM. */
+ * duplicate mapping key, too deep), or -ENOMEM. Aliases are expanded into
+ * copies of the anchored node (the copy's own mark is the alias); merge keys
+ * (`<<: *x`) are refused. Tags are ignored. Marks point at `file` as interned
+ * in ds, so the tree must not outlive ds if marks are used. */
 int td_yaml_parse(const char *file, const char *text, size_t len, td_node **ret, td_diags *ds);
 
 /* Parse JSON text (RFC 8259) with the same contract as td_yaml_parse. */
 int td_json_parse(const char *file, const char *text, size_t len, td_node **ret, td_diags *ds);
 
 /* Read `path` (refusing files over TD_DOC_MAX_BYTES with an error naming the
- * limit) and parse it as YAML or, with `json`, as JSON. */
+ * limit, and anything but a regular file: a FIFO must not hang the reader)
+ * and parse it as YAML or, with `json`, as JSON. A file that cannot be
+ * opened or read returns its -errno (-ENOENT, -EACCES, -EISDIR) with an
+ * error in ds. */
 int td_doc_load(const char *path, bool json, td_node **ret, td_diags *ds);
 
 /* Free a tree. Accepts NULL. */

@@ -2,9 +2,19 @@
 #pragma once
 
 /* Parsers for the units operators write. Each returns 0 and stores the
- * value, or -EINVAL and leaves *ret untouched; the caller turns -EINVAL
- * into a diagnostic using td_unit_expect(). "max" and "unlimited" parse to
- * TD_UNLIMITED where the unit allows it. No I/O. */
+ * value, or a negative errno and leaves *ret untouched: -EINVAL for text
+ * that is not of the unit's form, -ERANGE for a well-formed value out of
+ * range (overflow; for TD_UNIT_CPU only a zero share, so the caller can say
+ * "must be above 0"). The caller turns either into a diagnostic using
+ * td_unit_expect(); where it passed allow_max it appends ' or "max"' itself
+ * (td_unit_expect never mentions "max"; only the rlimit text already offers
+ * "unlimited"). "max", "unlimited" and "infinity"
+ * (any case) parse to TD_UNLIMITED where allowed. No I/O.
+ * Size suffixes are binary and case-insensitive (2g = 2G = 2GiB = 2GB);
+ * duration suffixes are lower-case us, ms, s, m (or min), h. units.c has the
+ * full spelling rules. */
+
+#include <inttypes.h>
 
 #include "util.h"
 
