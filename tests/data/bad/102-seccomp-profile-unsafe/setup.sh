@@ -1,0 +1,2 @@
+[ "$(id -u)" = 0 ] || exit 77
+chmod g+w seccomp/hosting.json
