@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The main job on a fresh Debian machine: install what is needed, build, and
+# run tenantd in the foreground on the shipped example policies (policies/)
+# under a safe tenant root: "tenantd-demo", relative, so the tree is built
+# below the cgroup this script already runs in, in every hierarchy, and
+# nothing above it is touched. Ctrl-C stops the daemon; the demo tree is
+# then torn down again.
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+out=${TD_DEMO_BUILD:-$src/build/demo}
+
+if [ "$(id -u)" -ne 0 ]; then
+        echo "demo: run as root: tenantd manages cgroups" >&2
+        exit 1
+fi
+"$src/tools/install-deps.sh" build
+(cd "$src" && autoreconf -fi >/dev/null 2>&1)
+mkdir -p "$out"
+(cd "$out" && { [ -f Makefile ] || "$src/configure" -q; } && make -s -j"$(nproc)")
+
+# tenantd refuses policy files that a non-root user could change (it runs as
+# root and writes cgroup limits from them). A checkout may belong to another
+# user, so run on a root-owned copy.
+etc=$(mktemp -d /run/tenantd-demo.XXXXXX)
+cp -r "$src/policies/." "$etc/"
+chown -R root:root "$etc"
+chmod -R go-w "$etc"
+cat > "$etc/tenantd.conf" <<CONF
+; Demo configuration written by tools/demo.sh
+[tenantd]
+tenants_dir = $etc/tenants.d
+plans_dir = $etc/plans.d
+tenant_root = tenantd-demo
+socket = $etc/tenantd.sock
+log_level = info
+sweep_interval = 30s
+CONF
+
+cleanup() {
+        "$out/tenantctl" --config "$etc/tenantd.conf" teardown || true
+        rm -rf "$etc"
+}
+trap cleanup EXIT
+
+"$out/tenantctl" --config "$etc/tenantd.conf" check
+echo "demo: starting tenantd in the foreground (Ctrl-C to stop); try in another shell:"
+echo "  $out/tenantctl --config $etc/tenantd.conf list"
+# Not exec: the trap must run after the daemon exits.
+"$out/tenantd" --foreground --config "$etc/tenantd.conf" "$@" || true

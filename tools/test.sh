@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The whole test suite, from a fresh Debian machine: install what is
+# missing, build with gcc -Werror and run every test (unit, corpus, fuzz
+# replay, integration on the host's cgroups, the cgroup v2 VM, e2e), run the
+# unit tests again under ASan+UBSan (clang), then `make distcheck`.
+# Run as root (cgroup, PAM and VM tests need it). .ci/run calls this.
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+out=${TD_TEST_BUILD:-$src/build}
+jobs=$(nproc)
+start=$SECONDS
+
+step() { printf '\n=== %s (%ds)\n' "$*" $((SECONDS - start)); }
+
+step "dependencies"
+"$src/tools/install-deps.sh" build test
+# The VM tests boot a Debian kernel; fetch it once, up front, so a slow
+# mirror shows up here and not as a test timeout.
+"$src/tools/vm-kernel.sh" >/dev/null || echo "vm kernel unavailable; the VM tests will skip"
+
+step "autoreconf"
+(cd "$src" && autoreconf -fi >/dev/null 2>&1)
+
+step "gcc -Werror build and full make check"
+mkdir -p "$out/gcc"
+(cd "$out/gcc" && "$src/configure" -q --enable-werror CFLAGS="-O2 -g" && make -s -j"$jobs")
+rc=0
+(cd "$out/gcc" && make -s -j"$jobs" check) || rc=$?
+if [ $rc -ne 0 ]; then
+        for f in $(cd "$out/gcc" && grep -l -E '^(not ok|ERROR|FAIL)' $(find . -name '*.log' -not -name config.log -not -name test-suite.log) 2>/dev/null); do
+                echo "--- $f"; tail -n 40 "$out/gcc/$f"
+        done
+        exit $rc
+fi
+
+step "unit tests under ASan+UBSan (clang)"
+mkdir -p "$out/asan"
+san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+(cd "$out/asan" && "$src/configure" -q CC=clang CFLAGS="-O1 -g $san" LDFLAGS="$san" && make -s -j"$jobs")
+(cd "$out/asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 make -s -j"$jobs" check-unit) || {
+        find "$out/asan" -name '*.log' -newer "$out/asan/config.status" -exec grep -l -E '^(not ok|ERROR)|Sanitizer' {} + | while read -r f; do
+                echo "--- $f"; tail -n 60 "$f"; done
+        exit 1
+}
+
+step "make distcheck"
+(cd "$out/gcc" && make -s distcheck TESTS="$(make -s print-unit-tests)" >/dev/null)
+
+step "done"
+echo "all test stages passed in $((SECONDS - start))s"
