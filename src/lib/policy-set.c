@@ -267,6 +267,8 @@ static bool *needed_plans(const td_policy_set *set, size_t n_given_plans, size_t
 }
 
 static void drop_diags(td_diags *ds, size_t from, size_t to) {
+        if (from == to)
+                return;   /* also keeps ds->v == NULL out of the pointer arithmetic */
         for (size_t i = from; i < to; i++) {
                 if (ds->v[i].severity == TD_SEV_ERROR)
                         ds->n_errors--;
