@@ -24,40 +24,6 @@ static void check_usage(FILE *f) {
                    "  -h, --help              show this help\n");
 }
 
-static int diag_cmp(const void *a, const void *b) {
-        const td_diag *x = a, *y = b;
-        int r = strcmp(x->mark.file ? x->mark.file : "", y->mark.file ? y->mark.file : "");
-        if (r)
-                return r;
-        if (x->mark.line != y->mark.line)
-                return x->mark.line < y->mark.line ? -1 : 1;
-        if (x->mark.col != y->mark.col)
-                return x->mark.col < y->mark.col ? -1 : 1;
-        r = strcmp(x->key ? x->key : "", y->key ? y->key : "");
-        return r ? r : strcmp(x->message, y->message);
-}
-
-/* A plan's cross-field error shows up again in the effective policy of
- * every tenant below it; print it once. */
-static void dedup(td_diags *ds) {
-        size_t k = 0;
-
-        if (ds->n < 2)
-                return;
-        qsort(ds->v, ds->n, sizeof(td_diag), diag_cmp);
-        for (size_t i = 0; i < ds->n; i++) {
-                if (k > 0 && diag_cmp(&ds->v[k - 1], &ds->v[i]) == 0 && ds->v[k - 1].severity == ds->v[i].severity) {
-                        if (ds->v[i].severity == TD_SEV_ERROR)
-                                ds->n_errors--;
-                        free(ds->v[i].key);
-                        free(ds->v[i].message);
-                        continue;
-                }
-                ds->v[k++] = ds->v[i];
-        }
-        ds->n = k;
-}
-
 /* Effective policies of every entry whose own chain is sound, for the
  * cross-field checks. Returns 0 or -ENOMEM. */
 static int check_effective(const td_policy_set *set, td_diags *ds) {
@@ -209,7 +175,6 @@ int verb_check(const cli_globals *g, int argc, char **argv) {
                         goto oom;
         }
 
-        dedup(&ds);
         td_diags_print(&ds, stderr);
         if (effective) {
                 r = print_effective(&set, effective, &ds);

@@ -26,48 +26,16 @@ typedef struct jw {
         bool comma[16];       /* per depth: a value was written, next needs "," */
 } jw;
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is not one
- * (overlong forms, surrogates and code points above U+10FFFF included). */
-static size_t utf8_len(const unsigned char *s) {
-        unsigned char c = s[0];
-        size_t n;
-        unsigned char lo = 0x80, hi = 0xbf;
-
-        if (c < 0x80)
-                return 1;
-        if (c >= 0xc2 && c <= 0xdf)
-                n = 2;
-        else if (c >= 0xe0 && c <= 0xef) {
-                n = 3;
-                if (c == 0xe0)
-                        lo = 0xa0;
-                else if (c == 0xed)
-                        hi = 0x9f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-                n = 4;
-                if (c == 0xf0)
-                        lo = 0x90;
-                else if (c == 0xf4)
-                        hi = 0x8f;
-        } else
-                return 0;
-        if (s[1] < lo || s[1] > hi)
-                return 0;
-        for (size_t i = 2; i < n; i++)
-                if (s[i] < 0x80 || s[i] > 0xbf)
-                        return 0;
-        return n;
-}
 
 /* A JSON string. Group names come from the file system and policy texts
  * from operators: quote, backslash and control characters are escaped,
  * bytes that are not UTF-8 become U+FFFD so the output always parses. */
 static void json_string(FILE *f, const char *s) {
-        const unsigned char *p = (const unsigned char *) s;
+        const unsigned char *p = (const unsigned char *) s, *end = p + strlen(s);
 
         fputc('"', f);
         while (*p) {
-                size_t n = utf8_len(p);
+                size_t n = td_utf8_len(p, end);
 
                 if (n == 0) {
                         fputs("\\ufffd", f);
@@ -352,11 +320,11 @@ static int ctx_fill(ctx *x) {
 /* Names from the file system go to a terminal: no control characters, and
  * "?" for bytes that are not UTF-8. */
 static const char *printable(const char *s, char *buf, size_t size) {
-        const unsigned char *p = (const unsigned char *) s;
+        const unsigned char *p = (const unsigned char *) s, *end = p + strlen(s);
         size_t i = 0;
 
         while (*p && i + 1 < size) {
-                size_t n = utf8_len(p);
+                size_t n = td_utf8_len(p, end);
                 if (n <= 1 || i + n >= size) {
                         buf[i++] = n == 0 || *p < 0x20 || *p == 0x7f || n > 1 ? '?' : (char) *p;
                         p += n ? n : 1;

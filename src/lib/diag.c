@@ -63,22 +63,47 @@ char *td_diag_format(const td_diag *d) {
         return td_strdupf("%s:%s %s%s", file, pos, warn, d->message);
 }
 
+/* Order by position, then by text, so duplicates end up side by side.
+ * File names are interned per td_diags, but compare them as strings: the
+ * policy set interns its own. */
 static int diag_cmp(const void *a, const void *b) {
         const td_diag *x = a, *y = b;
         int r = strcmp(x->mark.file ? x->mark.file : "", y->mark.file ? y->mark.file : "");
+
         if (r)
                 return r;
         if (x->mark.line != y->mark.line)
                 return x->mark.line < y->mark.line ? -1 : 1;
         if (x->mark.col != y->mark.col)
                 return x->mark.col < y->mark.col ? -1 : 1;
-        /* Stable order for equal positions: insertion order via address. */
-        return x < y ? -1 : x > y;
+        r = strcmp(x->key ? x->key : "", y->key ? y->key : "");
+        if (r)
+                return r;
+        r = strcmp(x->message, y->message);
+        return r ? r : (int) x->severity - (int) y->severity;
+}
+
+void td_diags_sort_unique(td_diags *ds) {
+        size_t k = 0;
+
+        if (ds->n < 2)
+                return;
+        qsort(ds->v, ds->n, sizeof(td_diag), diag_cmp);
+        for (size_t i = 0; i < ds->n; i++) {
+                if (k > 0 && diag_cmp(&ds->v[k - 1], &ds->v[i]) == 0) {
+                        if (ds->v[i].severity == TD_SEV_ERROR)
+                                ds->n_errors--;
+                        free(ds->v[i].key);
+                        free(ds->v[i].message);
+                        continue;
+                }
+                ds->v[k++] = ds->v[i];
+        }
+        ds->n = k;
 }
 
 void td_diags_print(td_diags *ds, FILE *f) {
-        if (ds->n > 1)
-                qsort(ds->v, ds->n, sizeof(td_diag), diag_cmp);
+        td_diags_sort_unique(ds);
         for (size_t i = 0; i < ds->n; i++) {
                 _cleanup_free_ char *s = td_diag_format(&ds->v[i]);
                 if (s)

@@ -55,7 +55,12 @@ int td_diag_add(td_diags *ds, td_severity sev, td_mark mark, const char *key,
  * "warning: " before the key). Caller frees; NULL on ENOMEM. */
 char *td_diag_format(const td_diag *d);
 
-/* Write all diagnostics, one per line, sorted by file, line, column. */
+/* Sort by file, line, column, key and text, and drop exact duplicates (a
+ * plan's problem resurfaces while merging every tenant below it); n_errors
+ * is kept right. */
+void td_diags_sort_unique(td_diags *ds);
+
+/* td_diags_sort_unique(), then write each diagnostic on its own line. */
 void td_diags_print(td_diags *ds, FILE *f);
 
 /* Free contents; `ds` itself may be on the stack. Accepts NULL. */

@@ -94,40 +94,6 @@ static int jp_count(jp *j) {
         return 0;
 }
 
-/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no
- * surrogates, nothing above U+10FFFF), or 0. */
-static size_t utf8_len(const unsigned char *s, const unsigned char *end) {
-        unsigned char c = s[0];
-        size_t n;
-        unsigned char lo = 0x80, hi = 0xbf;
-
-        if (c < 0x80)
-                return 1;
-        if (c >= 0xc2 && c <= 0xdf)
-                n = 2;
-        else if (c >= 0xe0 && c <= 0xef) {
-                n = 3;
-                if (c == 0xe0)
-                        lo = 0xa0;
-                else if (c == 0xed)
-                        hi = 0x9f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-                n = 4;
-                if (c == 0xf0)
-                        lo = 0x90;
-                else if (c == 0xf4)
-                        hi = 0x8f;
-        } else
-                return 0;
-        if ((size_t) (end - s) < n)
-                return 0;
-        if (s[1] < lo || s[1] > hi)
-                return 0;
-        for (size_t i = 2; i < n; i++)
-                if (s[i] < 0x80 || s[i] > 0xbf)
-                        return 0;
-        return n;
-}
 
 static int hex4(const char *s, const char *end, unsigned *ret) {
         unsigned v = 0;
@@ -260,7 +226,7 @@ static int jp_string(jp *j, td_node **ret) {
                 if (c < 0x20)
                         return jp_error(j, "control characters must be escaped in strings, got byte 0x%02x",
                                         (unsigned) c);
-                n = utf8_len((const unsigned char *) j->p, (const unsigned char *) j->end);
+                n = td_utf8_len((const unsigned char *) j->p, (const unsigned char *) j->end);
                 if (n == 0)
                         return jp_error(j, "invalid UTF-8 (byte 0x%02x)", (unsigned) c);
                 while (n--) {

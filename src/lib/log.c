@@ -87,40 +87,13 @@ int td_log_errno(td_log_level level, int err, const char *fmt, ...) {
         return err;
 }
 
-static int diag_cmp(const void *a, const void *b) {
-        const td_diag *x = a, *y = b;
-        int r = strcmp(x->mark.file ? x->mark.file : "", y->mark.file ? y->mark.file : "");
-
-        if (r)
-                return r;
-        if (x->mark.line != y->mark.line)
-                return x->mark.line < y->mark.line ? -1 : 1;
-        if (x->mark.col != y->mark.col)
-                return x->mark.col < y->mark.col ? -1 : 1;
-        /* Equal positions: by text, which puts duplicates side by side. */
-        r = strcmp(x->key ? x->key : "", y->key ? y->key : "");
-        return r ? r : strcmp(x->message, y->message);
-}
-
-static bool same_diag(const td_diag *a, const td_diag *b) {
-        return a->severity == b->severity && a->mark.file == b->mark.file && a->mark.line == b->mark.line &&
-               a->mark.col == b->mark.col && streq(a->message, b->message) &&
-               (a->key && b->key ? streq(a->key, b->key) : a->key == b->key);
-}
-
 size_t td_log_diags(td_diags *ds, td_log_level error_level) {
         td_log_level warn_level = MAX(error_level, TD_LOG_WARNING);
         size_t errors = 0;
 
-        if (ds->n > 1)
-                qsort(ds->v, ds->n, sizeof(td_diag), diag_cmp);
+        td_diags_sort_unique(ds);
         for (size_t i = 0; i < ds->n; i++) {
                 const td_diag *d = &ds->v[i];
-                /* A plan's problem resurfaces while merging each tenant
-                 * below it; say it once. (File names are interned, so
-                 * equal names are equal pointers.) */
-                if (i > 0 && same_diag(&ds->v[i - 1], d))
-                        continue;
                 _cleanup_free_ char *s = td_diag_format(d);
                 td_log(d->severity == TD_SEV_ERROR ? error_level : warn_level, "%s", s ? s : d->message);
                 errors += d->severity == TD_SEV_ERROR;

@@ -248,8 +248,6 @@ int td_node_check_duplicates(const td_node *map, const char *path, td_diags *ds)
  * not a regular file, devices such as /dev/zero included. */
 static int read_regular_file(const char *path, char **ret, size_t *ret_len) {
         _cleanup_close_ int fd = -1;
-        _cleanup_free_ char *buf = NULL;
-        size_t len = 0;
         struct stat st;
 
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -263,27 +261,7 @@ static int read_regular_file(const char *path, char **ret, size_t *ret_len) {
                 return -EBADFD;
         if (st.st_size > TD_DOC_MAX_BYTES)
                 return -EFBIG;
-        /* One byte more than the limit tells "grew past it" from "exactly". */
-        buf = malloc(TD_DOC_MAX_BYTES + 2);
-        if (!buf)
-                return -ENOMEM;
-        for (;;) {
-                ssize_t k = read(fd, buf + len, TD_DOC_MAX_BYTES + 1 - len);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                if (k == 0)
-                        break;
-                len += (size_t) k;
-                if (len > TD_DOC_MAX_BYTES)
-                        return -EFBIG;
-        }
-        buf[len] = '\0';
-        *ret = TAKE_PTR(buf);
-        *ret_len = len;
-        return 0;
+        return td_read_fd(fd, TD_DOC_MAX_BYTES, ret, ret_len);
 }
 
 int td_doc_load(const char *path, bool json, td_node **ret, td_diags *ds) {

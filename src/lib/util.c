@@ -33,14 +33,9 @@ void *td_grow(void **array, size_t *n, size_t *cap, size_t size) {
         return e;
 }
 
-int td_read_fileat(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len) {
-        _cleanup_close_ int fd = -1;
+int td_read_fd(int fd, size_t max, char **ret, size_t *ret_len) {
         _cleanup_free_ char *buf = NULL;
         size_t len = 0, cap = 0;
-
-        fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0)
-                return -errno;
 
         for (;;) {
                 if (cap - len < 4096) {
@@ -61,6 +56,8 @@ int td_read_fileat(int dirfd, const char *path, size_t max, char **ret, size_t *
                 if (k == 0)
                         break;
                 len += (size_t) k;
+                /* Reading past max (not stopping at it) tells "grew past the
+                 * limit" from "exactly at it". */
                 if (len > max)
                         return -EFBIG;
         }
@@ -69,6 +66,15 @@ int td_read_fileat(int dirfd, const char *path, size_t max, char **ret, size_t *
         if (ret_len)
                 *ret_len = len;
         return 0;
+}
+
+int td_read_fileat(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len) {
+        _cleanup_close_ int fd = -1;
+
+        fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        return td_read_fd(fd, max, ret, ret_len);
 }
 
 int td_read_file(const char *path, size_t max, char **ret, size_t *ret_len) {
@@ -90,6 +96,36 @@ int td_write_fileat(int dirfd, const char *path, const char *value) {
         if ((size_t) k != len)
                 return -EIO;
         return 0;
+}
+
+size_t td_utf8_len(const unsigned char *s, const unsigned char *end) {
+        unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+        size_t n;
+
+        if (c < 0x80)
+                return 1;
+        if (c >= 0xc2 && c <= 0xdf)
+                n = 2;
+        else if (c >= 0xe0 && c <= 0xef) {
+                n = 3;
+                if (c == 0xe0)
+                        lo = 0xa0;       /* overlong */
+                else if (c == 0xed)
+                        hi = 0x9f;       /* surrogates */
+        } else if (c >= 0xf0 && c <= 0xf4) {
+                n = 4;
+                if (c == 0xf0)
+                        lo = 0x90;       /* overlong */
+                else if (c == 0xf4)
+                        hi = 0x8f;       /* above U+10FFFF */
+        } else
+                return 0;
+        if ((size_t) (end - s) < n || s[1] < lo || s[1] > hi)
+                return 0;
+        for (size_t i = 2; i < n; i++)
+                if (s[i] < 0x80 || s[i] > 0xbf)
+                        return 0;
+        return n;
 }
 
 unsigned td_edit_distance(const char *a, const char *b) {

@@ -61,11 +61,17 @@ void *td_grow(void **array, size_t *n, size_t *cap, size_t size);
 /* Read a whole file (at most max bytes; -EFBIG if larger). On success
  * *ret is NUL-terminated, owned by the caller, and *ret_len its length. */
 int td_read_file(const char *path, size_t max, char **ret, size_t *ret_len);
+/* The same from an open fd, read to its end. */
+int td_read_fd(int fd, size_t max, char **ret, size_t *ret_len);
 int td_read_fileat(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len);
 
 /* Write a string to an existing file (a cgroup knob). Returns 0 or -errno;
  * the kernel's errno (EINVAL, EBUSY, ...) is passed through unchanged. */
 int td_write_fileat(int dirfd, const char *path, const char *value);
+
+/* Length (1..4) of the valid UTF-8 sequence at s, which ends before `end`,
+ * or 0 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF). */
+size_t td_utf8_len(const unsigned char *s, const unsigned char *end);
 
 /* Levenshtein distance, capped at 255; used for "did you mean" hints. */
 unsigned td_edit_distance(const char *a, const char *b);
