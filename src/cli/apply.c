@@ -15,6 +15,7 @@
  * which is what makes re-applying one changed tenant out of 10,000 O(1), at
  * the price of missing hand edits until the next full apply. The daemon
  * keeps that cache in memory and does a full pass on its sweep timer. */
+#include <dirent.h>
 #include <getopt.h>
 
 #include "apply.h"
@@ -85,6 +86,15 @@ void cli_print_report(const td_reconcile_report *rep, bool plan, bool dry_run, c
         }
 }
 
+static bool dir_readable(const char *path) {
+        DIR *d = opendir(path);
+
+        if (!d)
+                return false;
+        closedir(d);
+        return true;
+}
+
 int verb_apply(const cli_globals *g, int argc, char **argv) {
         enum { OPT_VERIFY = 0x100, OPT_TRUST, OPT_STATE, OPT_NO_STATE };
         static const struct option opts[] = {
@@ -133,6 +143,11 @@ int verb_apply(const cli_globals *g, int argc, char **argv) {
         r = td_policy_set_load(&set, conf.plans_dir, conf.tenants_dir, NULL, 0, &ds);
         if (r == -ENOMEM)
                 goto out;
+        /* An unreadable tenants directory (a typo in --tenants-dir, a
+         * permission) is not an empty one: it must not delete every
+         * tenant's group. The load has reported why. */
+        if (!dir_readable(conf.tenants_dir))
+                flags |= TD_RECONCILE_KEEP_STALE;
         r = td_cg_tenants_from_set(&set, &t, &n, &ds);
         if (r < 0)
                 goto out;
@@ -143,7 +158,9 @@ int verb_apply(const cli_globals *g, int argc, char **argv) {
         td_diags_print(&ds, stderr);
         cli_print_report(&rep, flags & (TD_RECONCILE_DRY_RUN | TD_RECONCILE_PLAN),
                          flags & TD_RECONCILE_DRY_RUN, "apply");
-        ret = r < 0 || rep.n_failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+        /* Policy errors fail the run even when no tenant could be named
+         * (and so none was counted as skipped). */
+        ret = r < 0 || rep.n_failed || ds.n_errors ? CLI_EXIT_FAIL : CLI_EXIT_OK;
         td_diags_done(&ds);
 out:
         if (ds.n > 0)

@@ -633,6 +633,9 @@ int td_cg_reconcile(td_cg *cg, const td_cg_tenant *tenants, size_t n, td_busy_po
                  * live group: removing "stale" groups now could hit it. */
                 td_diag_warn(ds, (td_mark) { .file = "tenant_root" }, NULL, "a tenant file without a "
                              "readable name: not removing groups of vanished tenants this time");
+        else if (flags & TD_RECONCILE_KEEP_STALE)
+                td_diag_warn(ds, (td_mark) { .file = "tenant_root" }, NULL, "not every policy could be "
+                             "read: not removing groups of vanished tenants this time");
         else {
                 r = td_rc_remove_stale(&x, cache, use_cache, tenants, n, on_busy, fallback, &err);
                 if (r < 0)
@@ -649,11 +652,11 @@ int td_cg_reconcile(td_cg *cg, const td_cg_tenant *tenants, size_t n, td_busy_po
 
         if (!x.dry) {
                 /* Entries not seen are gone (removed, or never in the tree). */
-                if (!unnamed && (r = td_cg_cache_prune(cache)) < 0)
+                if (!unnamed && !(flags & TD_RECONCILE_KEEP_STALE) && (r = td_cg_cache_prune(cache)) < 0)
                         goto out;
                 cache->dirty |= cache->rt_ppb != rt_next || !cache->valid;
                 cache->rt_ppb = rt_next;
-                cache->valid = !unnamed || cache->valid;
+                cache->valid = (!unnamed && !(flags & TD_RECONCILE_KEEP_STALE)) || cache->valid;
                 if (cg->state_path)
                         (void) td_cg_cache_save(cache, cg->state_path);   /* only a cache */
         }

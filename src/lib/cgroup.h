@@ -272,6 +272,10 @@ typedef enum td_reconcile_flags {
         TD_RECONCILE_DRY_RUN = 1u << 0,  /* change nothing; fill report->plan */
         TD_RECONCILE_VERIFY  = 1u << 1,  /* ignore the cache: read every live value */
         TD_RECONCILE_PLAN    = 1u << 2,  /* fill report->plan also when applying */
+        TD_RECONCILE_KEEP_STALE = 1u << 3, /* remove no group of an unlisted tenant: the
+                                            * caller could not read every policy (an
+                                            * unreadable tenants directory is not an
+                                            * empty one) */
 } td_reconcile_flags;
 
 typedef enum td_cg_action {

@@ -130,6 +130,18 @@ EOF
         is "$(cat "$(cg_dir cpu tenants)/cpu.rt_runtime_us")" 0 "tenant root gave the budget back"
 fi
 
+# --- an unreadable tenants directory is not an empty one ---
+cg_tenant keep <<'EOF'
+pids: { max: 64 }
+EOF
+cg_apply; ok $? "apply tenant keep"
+check "keep created" -- test -d "$(cg_tdir pids keep)"
+"$TENANTCTL" --config "$CG_CONF" --tenants-dir "$CG_TMP/no-such-dir" apply --state "$CG_STATE" >"$CG_TMP/out" 2>&1
+is $? 1 "apply with a missing tenants directory fails"
+check "keep survives a missing tenants directory" -- test -d "$(cg_tdir pids keep)"
+check "and says why nothing was removed" -- grep -q "not removing groups of vanished tenants" "$CG_TMP/out"
+rm "$CG_TMP/tenants.d/keep.yaml"
+
 kill "$CG_SLEEP"; wait "$CG_SLEEP" 2>/dev/null
 cg_ctl teardown --state "$CG_STATE"; ok $? "teardown once our sleep is gone"
 is "$(cg_left | wc -l)" 0 "nothing left of the tenant tree"
