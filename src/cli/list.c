@@ -174,10 +174,17 @@ static char *entry_name(const td_policy_entry *e) {
 
 /* The fallback group's name when it sits directly below the tenant root
  * (the default "<root>/_fallback"): it is tenantd's own, not an orphan. */
+/* The fallback group's name when it lives directly in the tenant root,
+ * so it is not listed as an orphan. conf.fallback is relative to the
+ * root's parent ("tenants/_fallback" for the root "/a/tenants"), so it is
+ * compared with the root's last component. */
 static const char *fallback_name(const td_conf *c) {
-        size_t n = strlen(c->tenant_root);
+        const char *base = strrchr(c->tenant_root, '/');
+        size_t n;
 
-        if (c->fallback && strneq(c->fallback, c->tenant_root, n) && c->fallback[n] == '/' &&
+        base = base ? base + 1 : c->tenant_root;
+        n = strlen(base);
+        if (c->fallback && strneq(c->fallback, base, n) && c->fallback[n] == '/' &&
             !strchr(c->fallback + n + 1, '/'))
                 return c->fallback + n + 1;
         return NULL;

@@ -13,11 +13,16 @@ static const struct {
         cli_verb_fn fn;
         const char *help;
 } verbs[] = {
-        { "check",    verb_check,    "check [--effective TENANT] [PATH...]  validate config and policies" },
-        { "apply",    verb_apply,    "apply [--dry-run]                      reconcile live cgroups with the policies" },
-        { "teardown", verb_teardown, "teardown                               remove the whole tenant tree" },
-        { "list",     verb_list,     "list [--json]                          tenants with limits and usage" },
-        { "show",     verb_show,     "show [--json] TENANT                   one tenant in detail" },
+        { "check",    verb_check,    "check [--effective TENANT] [--offline] [PATH...]\n"
+                                     "        validate the config and policies, and against this host" },
+        { "apply",    verb_apply,    "apply [--dry-run] [--trust-state] [--verbose] [--state FILE|--no-state]\n"
+                                     "        make the live cgroups match the policies" },
+        { "teardown", verb_teardown, "teardown [--dry-run] [--state FILE|--no-state]\n"
+                                     "        remove the whole tenant tree" },
+        { "list",     verb_list,     "list [--json]\n"
+                                     "        every tenant: limits, usage, status" },
+        { "show",     verb_show,     "show [--json] TENANT\n"
+                                     "        one tenant: configured vs live limits, usage, faults" },
 };
 
 static void usage(FILE *f) {
@@ -25,7 +30,7 @@ static void usage(FILE *f) {
                    "                 [--plans-dir DIR] COMMAND [ARGS...]\n\nCommands:\n");
         for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
                 fprintf(f, "  %s\n", verbs[i].help);
-        fprintf(f, "\nSee tenantctl(8).\n");
+        fprintf(f, "\n`tenantctl COMMAND --help` describes each command; see tenantctl(8).\n");
 }
 
 int cli_load_conf(const cli_globals *g, td_conf *ret, td_diags *ds) {

@@ -15,7 +15,10 @@
 
 CTRLS="cpu cpuacct memory blkio pids"      # where workloads are placed
 ALL_CTRLS="cpu cpuacct cpuset memory blkio pids"
-ROOT=tenantd-test-$$
+# Two components, like the default /tenantd.slice/tenants, so the default
+# fallback (last component + "/_fallback") differs from "$ROOT/_fallback".
+ROOT_TOP=tenantd-test-$$
+ROOT=$ROOT_TOP/tenants
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root to create cgroups"
 [ -x "$TENANTCTL" ] || skip_all "tenantctl not built"
@@ -59,6 +62,7 @@ cleanup() {
                         find "$(base "$c")" -depth -type d -exec rmdir {} + 2>/dev/null
                         [ -d "$(base "$c")" ] && sleep 0.2
                 done
+                rmdir "$(dirname "$(base "$c")")" 2>/dev/null
         done
         rm -rf "$TMP"
 }
@@ -122,6 +126,9 @@ printf 'tenant: gamma\npids:\n  max: 10\n' >"$TMP/tenants.d/gamma.yaml"
 ODD=$(printf 'or"ph\\an\tx')
 BAD=$(printf 'bad\377name')
 mkdir "$(base memory)/$ODD" "$(base pids)/$BAD"; ok $? "created two orphan groups"
+# The fallback group of on_busy=move lives in the root by default
+# (tenant_root's last component + "/_fallback"): not an orphan.
+mkdir "$(base pids)/_fallback"; ok $? "created the default fallback group"
 
 # ---- workloads -----------------------------------------------------------
 # start_in TENANT OUT CMD...: run CMD in the background inside the tenant's
@@ -241,6 +248,8 @@ is "$(jstatus "$TMP/list.json" "$ODD")" "['orphan group']" "list: group with odd
 is "$(jget "$TMP/list.json" "[t['status'] for t in d['tenants'] if t['name'].startswith('bad')]")" \
         "['orphan group']" "list: group with a non-UTF-8 name is an orphan"
 is "$(jget "$TMP/list.json" "len(d['tenants'])")" 7 "list: all five tenants and two orphans"
+is "$(jget "$TMP/list.json" "[t['name'] for t in d['tenants'] if t['name'] == '_fallback']")" "[]" \
+        "list: the fallback group is not an orphan"
 is "$(jget "$TMP/list.json" "[(t['memory_max_bytes'], t['pids_max']) for t in d['tenants'] if t['name'] == 'alpha']")" \
         "[(268435456, 64)]" "list: alpha's limits"
 
