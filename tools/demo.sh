@@ -15,9 +15,10 @@ if [ "$(id -u)" -ne 0 ]; then
         exit 1
 fi
 "$src/tools/install-deps.sh" build
-(cd "$src" && autoreconf -fi >/dev/null 2>&1)
+# Generate and configure once; after that make's own rules notice changes.
+[ -x "$src/configure" ] || (cd "$src" && autoreconf -fi >/dev/null 2>&1)
 mkdir -p "$out"
-(cd "$out" && { [ -f Makefile ] || "$src/configure" -q; } && make -s -j"$(nproc)")
+(cd "$out" && { [ -f Makefile ] || "$src/configure" -q; } && make -s -j"$(nproc)" >/dev/null)
 
 # tenantd refuses policy files that a non-root user could change (it runs as
 # root and writes cgroup limits from them). A checkout may belong to another
@@ -38,7 +39,11 @@ sweep_interval = 30s
 CONF
 
 cleanup() {
-        "$out/tenantctl" --config "$etc/tenantd.conf" teardown || true
+        if "$out/tenantctl" --config "$etc/tenantd.conf" teardown >/dev/null; then
+                echo "demo: tenant tree removed"
+        else
+                echo "demo: teardown failed; see: $out/tenantctl --config $etc/tenantd.conf teardown" >&2
+        fi
         rm -rf "$etc"
 }
 trap cleanup EXIT
