@@ -204,7 +204,7 @@ int td_cg_compile_quota(td_cg_compile_ctx *cx, uint64_t *ret_quota_us, uint64_t 
         if (cpu->quota != TD_UNSET && cpu->quota != TD_UNLIMITED) {
                 us = cpu->quota * period / 1000;
                 if (us < 1000) {
-                        int r = td_cg_compile_refuse(cx, cx->policy->name_mark, "cpu.quota",
+                        int r = td_cg_compile_refuse(cx, td_policy_knob_mark(cx->policy, TD_KNOB_CPU_QUOTA), "cpu.quota",
                                                      "%" PRIu64 "us per %" PRIu64 "us period is below "
                                                      "the kernel's minimum quota of 1000us", us, period);
                         return r < 0 ? r : -EINVAL;
@@ -215,7 +215,19 @@ int td_cg_compile_quota(td_cg_compile_ctx *cx, uint64_t *ret_quota_us, uint64_t 
         return 0;
 }
 
-static td_mark policy_mark(const td_policy *p) {
+/* Where the settings that need controller c were written. */
+static td_mark controller_mark(const td_policy *p, td_cg_controller c) {
+        switch (c) {
+        case TD_CG_CPU:     return td_policy_knob_mark(p, TD_KNOB_CPU);
+        case TD_CG_CPUSET:  return td_policy_knob_mark(p, p->cpu.cpus ? TD_KNOB_CPU_CPUS : TD_KNOB_CPU_MEMS);
+        case TD_CG_MEMORY:  return td_policy_knob_mark(p, TD_KNOB_MEMORY);
+        case TD_CG_IO:      return td_policy_knob_mark(p, TD_KNOB_IO);
+        case TD_CG_PIDS:    return td_policy_knob_mark(p, TD_KNOB_PIDS);
+        case TD_CG_CPUACCT:
+        case _TD_CG_CONTROLLER_MAX:
+        case _TD_CG_CONTROLLER_INVALID:
+                break;
+        }
         return p->name_mark;
 }
 
@@ -267,7 +279,7 @@ int td_cg_compile(const td_policy *p, const td_cg_host *host, td_cg_plan *ret, t
 
                 if (!ops) {
                         if (uses_controller(p, c))
-                                td_cg_compile_refuse(&cx, policy_mark(p), controller_key(c),
+                                td_cg_compile_refuse(&cx, controller_mark(p, c), controller_key(c),
                                                      "the %s controller is not available (not mounted, "
                                                      "or not enabled in the v2 parent)",
                                                      td_cg_controller_to_name(c, TD_CG_V1));

@@ -22,7 +22,7 @@ static int v1_cpu_rt(td_cg_compile_ctx *cx) {
 
         if (!cx->host->rt) {
                 if (set)
-                        return td_cg_compile_refuse(cx, cx->policy->name_mark, "cpu.realtime",
+                        return td_cg_compile_refuse(cx, td_policy_knob_mark(cx->policy, TD_KNOB_CPU_REALTIME), "cpu.realtime",
                                                     "the kernel has no RT group scheduling "
                                                     "(cpu.rt_runtime_us missing)");
                 return 0;
@@ -30,7 +30,7 @@ static int v1_cpu_rt(td_cg_compile_ctx *cx) {
         uint64_t period = cpu->rt_period_us != TD_UNSET ? cpu->rt_period_us : TD_CG_RT_PERIOD_DEFAULT;
         uint64_t runtime = cpu->rt_runtime_us != TD_UNSET ? cpu->rt_runtime_us : 0;
         if (runtime > period)
-                return td_cg_compile_refuse(cx, cx->policy->name_mark, "cpu.realtime.runtime",
+                return td_cg_compile_refuse(cx, td_policy_knob_mark(cx->policy, TD_KNOB_CPU_REALTIME), "cpu.realtime.runtime",
                                             "runtime %" PRIu64 "us exceeds the period %" PRIu64 "us",
                                             runtime, period);
 
@@ -121,12 +121,12 @@ static int v1_memory(td_cg_compile_ctx *cx) {
 
         if (m->swap_max != TD_UNSET) {
                 if (!cx->host->memsw)
-                        return td_cg_compile_refuse(cx, cx->policy->name_mark, "memory.swap_max",
+                        return td_cg_compile_refuse(cx, td_policy_knob_mark(cx->policy, TD_KNOB_MEMORY_SWAP_MAX), "memory.swap_max",
                                                     "swap accounting is off (no memory.memsw.limit_in_bytes; "
                                                     "boot with swapaccount=1)");
                 if (max == TD_UNSET || max == TD_UNLIMITED) {
                         if (m->swap_max != TD_UNLIMITED)
-                                return td_cg_compile_refuse(cx, cx->policy->name_mark, "memory.swap_max",
+                                return td_cg_compile_refuse(cx, td_policy_knob_mark(cx->policy, TD_KNOB_MEMORY_SWAP_MAX), "memory.swap_max",
                                                             "cgroup v1 limits memory and swap together, "
                                                             "so swap_max needs memory.max");
                 } else if (m->swap_max != TD_UNLIMITED) {
@@ -182,7 +182,7 @@ static int v1_io(td_cg_compile_ctx *cx) {
         int r = 0;
 
         if (io->weight != TD_UNSET && !cx->host->io_weight && !cx->host->bfq_weight)
-                (void) td_cg_compile_refuse(cx, cx->policy->name_mark, "io.weight",
+                (void) td_cg_compile_refuse(cx, td_policy_knob_mark(cx->policy, TD_KNOB_IO_WEIGHT), "io.weight",
                                             "no blkio.weight or blkio.bfq.weight (no proportional "
                                             "I/O scheduler such as BFQ for cgroups)");
         if (cx->host->io_weight) {

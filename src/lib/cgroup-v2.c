@@ -24,7 +24,7 @@ static int v2_cpu(td_cg_compile_ctx *cx) {
         int r;
 
         if (cpu->rt_runtime_us != TD_UNSET || cpu->rt_period_us != TD_UNSET) {
-                r = td_cg_compile_refuse(cx, cx->policy->name_mark, "cpu.realtime",
+                r = td_cg_compile_refuse(cx, td_policy_knob_mark(cx->policy, TD_KNOB_CPU_REALTIME), "cpu.realtime",
                                          "cgroup v2 has no realtime budget per group "
                                          "(cpu.rt_runtime_us exists on v1 only)");
                 if (r < 0)
@@ -73,7 +73,7 @@ static int v2_memory(td_cg_compile_ctx *cx) {
                 return r;
         if (!cx->host->swap) {
                 if (m->swap_max != TD_UNSET)
-                        return td_cg_compile_refuse(cx, cx->policy->name_mark, "memory.swap_max",
+                        return td_cg_compile_refuse(cx, td_policy_knob_mark(cx->policy, TD_KNOB_MEMORY_SWAP_MAX), "memory.swap_max",
                                                     "swap accounting is off (no memory.swap.max)");
                 return 0;
         }
@@ -89,7 +89,7 @@ static int v2_io(td_cg_compile_ctx *cx) {
         int r = 0;
 
         if (io->weight != TD_UNSET && !cx->host->io_weight && !cx->host->bfq_weight)
-                (void) td_cg_compile_refuse(cx, cx->policy->name_mark, "io.weight",
+                (void) td_cg_compile_refuse(cx, td_policy_knob_mark(cx->policy, TD_KNOB_IO_WEIGHT), "io.weight",
                                             "no io.weight or io.bfq.weight (no iocost, and BFQ "
                                             "is not available)");
         if (cx->host->io_weight) {

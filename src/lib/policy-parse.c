@@ -137,7 +137,7 @@ static void parse_realtime(td_pctx *c, const td_node *n, const char *kp) {
 static void parse_cpu(td_pctx *c, const td_node *n, const char *kp) {
         static const char *const keys[] = { "weight", "shares", "quota", "period", "realtime", "cpus", "mems" };
         td_cpu *cpu = &c->p->cpu;
-        char buf[TD_KP_MAX];
+        char buf[TD_KP_MAX], qbuf[80];
         const td_node *v;
         uint64_t q;
 
@@ -152,7 +152,8 @@ static void parse_cpu(td_pctx *c, const td_node *n, const char *kp) {
         if ((v = td_pp_get(n, "quota", NULL))) {
                 td_pp_key(buf, kp, "quota");
                 if (v->type == TD_NODE_SCALAR && !v->is_null && td_parse_unit(TD_UNIT_CPU, v->scalar, true, &q) == -ERANGE)
-                        td_pp_fail(c, v->mark, buf, "expected a CPU share above 0 or \"max\", got %s", v->scalar);
+                        td_pp_fail(c, v->mark, buf, "expected a CPU share above 0 or \"max\", got %s",
+                                   td_quote(v->scalar, qbuf, sizeof qbuf));
                 else if (td_pp_unit(c, v, buf, TD_UNIT_CPU, "max", &q))
                         cpu->quota = q;
         }
@@ -379,6 +380,31 @@ static void parse_kind(td_pctx *c, const td_node *root) {
         }
 }
 
+/* Record the key positions of the host-dependent settings. */
+static void note_knob_marks(const td_node *root, td_policy *p) {
+        static const struct { td_knob knob; const char *section, *key; } table[] = {
+                { TD_KNOB_CPU,             "cpu",    NULL },
+                { TD_KNOB_CPU_QUOTA,       "cpu",    "quota" },
+                { TD_KNOB_CPU_REALTIME,    "cpu",    "realtime" },
+                { TD_KNOB_CPU_CPUS,        "cpu",    "cpus" },
+                { TD_KNOB_CPU_MEMS,        "cpu",    "mems" },
+                { TD_KNOB_MEMORY,          "memory", NULL },
+                { TD_KNOB_MEMORY_SWAP_MAX, "memory", "swap_max" },
+                { TD_KNOB_IO,              "io",     NULL },
+                { TD_KNOB_IO_WEIGHT,       "io",     "weight" },
+                { TD_KNOB_PIDS,            "pids",   NULL },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(table); i++) {
+                const td_node *k = NULL, *v = td_pp_get(root, table[i].section, &k);
+
+                if (v && table[i].key)
+                        v = td_pp_get(v, table[i].key, &k);
+                if (v && k)
+                        p->knob_marks[table[i].knob] = k->mark;
+        }
+}
+
 int td_policy_from_node(const td_node *root, const char *base_dir, td_policy *ret, td_diags *ds) {
         static const char *const keys[] = { "tenant", "plan", "inherits", "description", "members",
                                             "cpu", "memory", "io", "pids", "rlimits", "isolation" };
@@ -397,6 +423,7 @@ int td_policy_from_node(const td_node *root, const char *base_dir, td_policy *re
         if (!td_pp_check_map(&c, root, "", keys, ELEMENTSOF(keys)))
                 return c.r;
         parse_kind(&c, root);
+        note_knob_marks(root, ret);
         if ((v = td_pp_get(root, TD_POLICY_KEY_INHERITS, NULL)))
                 td_pp_name(&c, v, "inherits", &ret->parent, &ret->parent_mark);
         if ((v = td_pp_get(root, "description", NULL)))

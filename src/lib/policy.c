@@ -154,3 +154,9 @@ const td_policy_entry *td_policy_set_find_tenant(const td_policy_set *set, const
 const td_policy_entry *td_policy_set_find_plan(const td_policy_set *set, const char *name) {
         return find(set->plans, set->n_plans, name);
 }
+
+td_mark td_policy_knob_mark(const td_policy *p, td_knob knob) {
+        if (knob >= 0 && knob < _TD_KNOB_MAX && p->knob_marks[knob].line > 0)
+                return p->knob_marks[knob];
+        return p->name_mark;
+}

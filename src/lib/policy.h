@@ -116,6 +116,25 @@ typedef enum td_policy_kind {
         _TD_POLICY_KIND_INVALID = -EINVAL,
 } td_policy_kind;
 
+/* Settings that only the host can refuse (cgroup-compile.c: a controller
+ * that is not mounted, realtime on v2, no swap accounting, no proportional
+ * I/O scheduler). Their key positions are kept so such an error points at
+ * the key, in whichever file of the plan chain set it. */
+typedef enum td_knob {
+        TD_KNOB_CPU,             /* the cpu: section */
+        TD_KNOB_CPU_QUOTA,
+        TD_KNOB_CPU_REALTIME,
+        TD_KNOB_CPU_CPUS,
+        TD_KNOB_CPU_MEMS,
+        TD_KNOB_MEMORY,
+        TD_KNOB_MEMORY_SWAP_MAX,
+        TD_KNOB_IO,
+        TD_KNOB_IO_WEIGHT,
+        TD_KNOB_PIDS,
+        _TD_KNOB_MAX,
+        _TD_KNOB_INVALID = -EINVAL,
+} td_knob;
+
 typedef struct td_policy {
         td_policy_kind kind;
         char *name;
@@ -130,7 +149,13 @@ typedef struct td_policy {
         td_pids pids;
         td_rlimit rlimits[RLIM_NLIMITS];
         td_isolation isolation;
+        td_mark knob_marks[_TD_KNOB_MAX];   /* line 0: not written */
 } td_policy;
+
+/* Where `knob` was written, or the policy's name when it was not (a
+ * section-level problem, such as a missing controller, is then reported
+ * at the tenant). */
+td_mark td_policy_knob_mark(const td_policy *p, td_knob knob);
 
 /* Initialise every field to "unset". */
 void td_policy_init(td_policy *p);

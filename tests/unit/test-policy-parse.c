@@ -190,7 +190,7 @@ static const struct bad {
         { "tenant: a\ncpu:\n  weight: heavy\n", "cpu.weight: expected a whole number, got \"heavy\"" },
         { "tenant: a\ncpu:\n  shares: 1\n", "cpu.shares: expected a number from 2 to 262144, got 1" },
         { "tenant: a\ncpu:\n  shares: 262145\n", "cpu.shares: expected a number from 2 to 262144, got 262145" },
-        { "tenant: a\ncpu:\n  quota: 0\n", "cpu.quota: expected a CPU share above 0 or \"max\", got 0" },
+        { "tenant: a\ncpu:\n  quota: 0\n", "cpu.quota: expected a CPU share above 0 or \"max\", got \"0\"" },
         { "tenant: a\ncpu:\n  quota: fast\n", "cpu.quota: expected a CPU share like 150% or 1.5 cores or \"max\", got \"fast\"" },
         { "tenant: a\ncpu:\n  period: 500us\n", "cpu.period: expected a duration from 1ms to 1s, got 500us" },
         { "tenant: a\ncpu:\n  period: 2s\n", "cpu.period: expected a duration from 1ms to 1s, got 2s" },

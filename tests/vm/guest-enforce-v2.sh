@@ -337,8 +337,7 @@ enf_apply
 rc=$?
 sed 's/^/# apply: /' "$ENF_TMP/apply.out"
 is "$rc" 1 "apply with a realtime policy on v2 fails"
-# The message must name both, e.g. "tenants.d/rt.yaml:1:9: cpu.realtime: ..."
-# (the position is the tenant name's: a policy keeps none per knob).
+# The message must name both: "tenants.d/rt.yaml:3:3: cpu.realtime: ...".
 grep -E '\brt\b' "$ENF_TMP/apply.out" | grep -q 'cpu\.realtime'
 ok $? "the error names the tenant (rt) and the knob (cpu.realtime) in one message"
 is "$(k memory memory.max)" $((256 << 20)) "the other tenants are left as they were"
@@ -349,8 +348,8 @@ rc=$?
 mapfile -t L <"$ENF_TMP/check.out"
 printf '# check: %s\n' "${L[@]}"
 is "$rc" 1 "check (against the host) fails on the realtime policy"
-has "^$ENF_TMP/tenants\.d/rt\.yaml:[0-9]+:[0-9]+: cpu\.realtime: tenant \"rt\": this host can not honour it: "
-ok $? "check: the error names file:line:col, the knob and the tenant"
+has "^$ENF_TMP/tenants\.d/rt\.yaml:3:3: cpu\.realtime: tenant \"rt\": this host can not honour it: "
+ok $? "check: the error names file:line:col of the realtime key, the knob and the tenant"
 has '^checked 0 plans and 7 tenants: 1 error$'; ok $? "check: that is the only error"
 [ ! -e "$(enf_dir cpu rt)" ]; ok $? "check created no group for rt"
 tc check --offline >"$ENF_TMP/check.out" 2>&1
