@@ -157,7 +157,7 @@ int td_cg_compile_refuse(td_cg_compile_ctx *cx, td_mark mark, const char *key, c
         return 0;   /* keep compiling so every problem is reported */
 }
 
-static int resolve_device_stat(const char *path, unsigned *ret_major, unsigned *ret_minor) {
+int td_cg_resolve_device(const char *path, unsigned *ret_major, unsigned *ret_minor) {
         struct stat st;
 
         if (stat(path, &st) < 0)
@@ -181,7 +181,7 @@ int td_cg_compile_device(td_cg_compile_ctx *cx, const td_io_device *d, char *buf
                 snprintf(buf, size, "%u:%u", maj, min);
                 return 0;
         }
-        r = (cx->host->resolve_device ? cx->host->resolve_device : resolve_device_stat)(d->device, &maj, &min);
+        r = (cx->host->resolve_device ? cx->host->resolve_device : td_cg_resolve_device)(d->device, &maj, &min);
         if (r == -ENOTBLK) {
                 td_cg_compile_refuse(cx, d->mark, "io.devices.device", "%s is not a block device",
                                      td_quote(d->device, q, sizeof q));

@@ -954,18 +954,6 @@ static int cmp_memory(cmp_ctx *x, td_cg_version v) {
         return 0;
 }
 
-static int resolve_stat(const char *path, unsigned *ret_major, unsigned *ret_minor) {
-        struct stat st;
-
-        if (stat(path, &st) < 0)
-                return -errno;
-        if (!S_ISBLK(st.st_mode))
-                return -ENOTBLK;
-        *ret_major = major(st.st_rdev);
-        *ret_minor = minor(st.st_rdev);
-        return 0;
-}
-
 static const char *dev_file(td_cg_version v, td_dev_field k) {
         static const char *const v1_files[_TD_DEV_FIELD_MAX] = {
                 "blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
@@ -995,7 +983,7 @@ static int cmp_devices(cmp_ctx *x, td_cg_version v) {
                         ok = true;
                 else
                         ok = d->device && (x->host->resolve_device ? x->host->resolve_device
-                                                                   : resolve_stat)(d->device, &maj, &min) == 0;
+                                                                   : td_cg_resolve_device)(d->device, &maj, &min) == 0;
                 if (ok && (found = td_dev_limits_find(&lv->devs, maj, min)))
                         seen[found - lv->devs.v] = true;
                 for (td_dev_field k = 0; k < _TD_DEV_FIELD_MAX; k++) {

@@ -209,6 +209,10 @@ void td_cg_plan_done(td_cg_plan *p);
  * See cgroup-compile.c for the v1 <-> v2 table. */
 int td_cg_compile(const td_policy *p, const td_cg_host *host, td_cg_plan *ret, td_diags *ds);
 
+/* The default td_cg_host.resolve_device: stat(2) a path, which must be a
+ * block device ("/dev/vda" -> 254:0). Returns 0, -ENOTBLK or -errno. */
+int td_cg_resolve_device(const char *path, unsigned *ret_major, unsigned *ret_minor);
+
 /* systemd's conversions (src/basic/cgroup-util.h), also used by crun:
  * shares 2..262144 <-> weight 1..10000, linear with 1024 <-> 100. */
 uint64_t td_cg_shares_to_weight(uint64_t shares);
