@@ -37,6 +37,8 @@ typedef struct td_diags {
         size_t n_errors;
         char **files;    /* interned file names */
         size_t n_files, cap_files;
+        size_t *file_index;  /* open-addressing hash of files: slot = 1 + index, 0 empty */
+        size_t index_cap;    /* a power of two, or 0 */
 } td_diags;
 
 /* Intern a file name so marks can point at it for the life of `ds`.
