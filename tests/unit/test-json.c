@@ -1,24 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "diag-test.h"
 #include "tap.h"
 #include "node.h"
 
 static int parse_len(const char *text, size_t len, td_node **ret, char **ret_msg) {
         td_diags ds = {};
         char *msg = NULL;
-        size_t size = 0;
-        FILE *f;
         int r;
 
         *ret = NULL;
         r = td_json_parse("t.json", text, len, ret, &ds);
-        f = open_memstream(&msg, &size);
-        for (size_t i = 0; f && i < ds.n; i++) {
-                char *s = td_diag_format(&ds.v[i]);
-                fprintf(f, "%s%s", i ? "|" : "", s ? s : "?");
-                free(s);
-        }
-        if (f)
-                fclose(f);
+        msg = diags_joined(&ds);
         if (ret_msg)
                 *ret_msg = msg;
         else

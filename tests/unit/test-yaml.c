@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "diag-test.h"
 #include "tap.h"
 #include "node.h"
 
@@ -11,20 +12,11 @@
 static int parse(const char *text, td_node **ret, char **ret_msg) {
         td_diags ds = {};
         char *msg = NULL;
-        size_t size = 0;
-        FILE *f;
         int r;
 
         *ret = NULL;
         r = td_yaml_parse("t.yaml", text, strlen(text), ret, &ds);
-        f = open_memstream(&msg, &size);
-        for (size_t i = 0; f && i < ds.n; i++) {
-                char *s = td_diag_format(&ds.v[i]);
-                fprintf(f, "%s%s", i ? "|" : "", s ? s : "?");
-                free(s);
-        }
-        if (f)
-                fclose(f);
+        msg = diags_joined(&ds);
         if (ret_msg)
                 *ret_msg = msg;
         else
