@@ -16,7 +16,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 "$src/tools/install-deps.sh" build
 # Generate and configure once; after that make's own rules notice changes.
-[ -x "$src/configure" ] || (cd "$src" && autoreconf -fi >/dev/null 2>&1)
+[ -x "$src/configure" ] && [ -x "$src/build-aux/tap-driver.sh" ] || "$src/autogen.sh" >/dev/null 2>&1
 mkdir -p "$out"
 (cd "$out" && { [ -f Makefile ] || "$src/configure" -q; } && make -s -j"$(nproc)" >/dev/null)
 

@@ -27,7 +27,7 @@ command -v clang >/dev/null || { echo "fuzz.sh: clang is required (apt-get insta
 mkdir -p "$build"
 cd "$build"
 if [ ! -f Makefile ]; then  # later runs: make itself re-runs configure when needed
-        [ -x "$src/configure" ] || (cd "$src" && autoreconf -fi)
+        [ -x "$src/configure" ] && [ -x "$src/build-aux/tap-driver.sh" ] || "$src/autogen.sh"
         # The library needs the same coverage and sanitizer instrumentation
         # as the targets; fuzzer-no-link adds coverage without libFuzzer's
         # main(). UBSan must abort, or libFuzzer never sees its findings.

@@ -30,8 +30,8 @@ step "dependencies"
 # mirror shows up here and not as a test timeout.
 "$src/tools/vm-kernel.sh" >/dev/null || echo "vm kernel unavailable; the VM tests will skip"
 
-step "autoreconf"
-(cd "$src" && autoreconf -fi >/dev/null 2>&1)
+step "autogen (autoreconf + TAP driver)"
+"$src/autogen.sh" >/dev/null 2>&1
 
 step "gcc -Werror build and full make check"
 mkdir -p "$out/gcc"
