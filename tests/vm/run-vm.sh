@@ -7,7 +7,8 @@
 #
 # The guest boots Debian's generic kernel (tools/vm-kernel.sh, cached) with a
 # busybox initramfs built here (tests/vm/init). Its root is this host's /
-# over 9p, read-only, with the build tree ($TD_BUILDDIR) mounted read-write
+# over 9p, read-only, with the source tree mounted again read-only and the
+# build tree ($TD_BUILDDIR) read-write, both
 # at the same path, so host binaries (tenantctl, test helpers) run there
 # unchanged. GUEST_SCRIPT (an absolute path, or relative to $TD_SRCDIR) runs
 # as root under bash with cgroup2 at /sys/fs/cgroup and +cpu +cpuset +memory
@@ -154,6 +155,8 @@ exec 3< <(timeout -k 10 "$timeout_s" "$qemu" -accel tcg -M pc -cpu max -m 2G -sm
         -kernel "$vmlinuz" -initrd "$work/initrd" -append "$append" \
         -fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap" \
         -device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
+        -fsdev "local,id=src,path=$TD_SRCDIR,security_model=none,readonly=on,multidevs=remap" \
+        -device virtio-9p-pci,fsdev=src,mount_tag=src \
         -fsdev "local,id=build,path=$TD_BUILDDIR,security_model=none,multidevs=remap" \
         -device virtio-9p-pci,fsdev=build,mount_tag=build \
         "${drive[@]}" </dev/null 2>&1 &
