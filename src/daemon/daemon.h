@@ -48,7 +48,12 @@ typedef struct daemon_state {
         tenant_list tenants;
         size_t n_plans;            /* in the last policy set, for messages */
         size_t load_errors;        /* errors of the last load (config + policies) */
+        char *v2_home;             /* own v2 cgroup at the first load, before moving to DAEMON_LEAF */
 } daemon_state;
+
+/* On cgroup v2 with a relative tenant_root the daemon moves itself into
+ * this leaf of the cgroup it was started in (td_cg_leave_top). */
+#define DAEMON_LEAF "supervisor"
 
 /* Load (or reload) configuration and policies and, unless `check`, open the
  * live tree. Every diagnostic is logged. On the first load (`initial`), a

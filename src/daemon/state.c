@@ -150,15 +150,68 @@ static int load_conf(const daemon_options *o, td_conf *c, td_diags *ds) {
         return 0;
 }
 
-static int open_cg(const td_conf *c, td_cg **ret, td_diags *ds) {
+/* The group a relative tenant_root hangs from on v2: the cgroup the daemon
+ * started in, or its parent when that is a DAEMON_LEAF already (systemd's
+ * DelegateSubgroup=supervisor, or a restart into the leaf after the unit's
+ * group got its controllers). Caller frees. */
+static char *v2_home_of(const char *own) {
+        const char *slash = strrchr(own, '/');
+
+        if (!slash || !streq(slash + 1, DAEMON_LEAF))
+                return strdup(own);
+        return slash == own ? strdup("/") : strndup(own, slash - own);
+}
+
+/* Open the live tree for c->tenant_root and, for a relative root on
+ * cgroup v2, leave the top of it (see td_cg_leave_top): in a systemd
+ * Delegate=yes unit the daemon starts in the unit's own cgroup, where
+ * controllers can't be enabled for the tenant groups while it stays. Once
+ * moved, /proc/self/cgroup names the leaf, so a relative root is resolved
+ * against where the daemon started (d->v2_home), on reloads too. */
+static int open_cg(daemon_state *d, const td_conf *c, td_cg **ret, td_diags *ds) {
         _cleanup_(td_cg_layout_done) td_cg_layout layout;
+        _cleanup_(td_cg_freep) td_cg *cg = NULL;
+        _cleanup_free_ char *leaf = NULL;
         int r;
 
         td_cg_layout_init(&layout);
         r = td_cg_layout_detect(c->cgroup_mode, &layout, ds);
         if (r < 0)
                 return r;
-        return td_cg_open(&layout, c->tenant_root, NULL, ret, ds);
+        for (size_t i = 0; i < layout.n_hier; i++) {
+                td_cg_hier *h = &layout.hier[i];
+                if (h->version != TD_CG_V2)
+                        continue;
+                if (!d->v2_home && !(d->v2_home = v2_home_of(h->own)))
+                        return -ENOMEM;
+                char *home = strdup(d->v2_home);
+                if (!home)
+                        return -ENOMEM;
+                free(h->own);
+                h->own = home;
+        }
+        r = td_cg_open(&layout, c->tenant_root, NULL, &cg, ds);
+        if (r < 0)
+                return r;
+        r = td_cg_leave_top(cg, DAEMON_LEAF, &leaf);
+        if (r == -EEXIST) {
+                td_mark m = { .file = td_diags_intern(ds, c->path ? c->path : "tenantd.conf") };
+                if (!m.file)
+                        return -ENOMEM;
+                return td_diag_error(ds, m, "tenant_root",
+                                     "a relative tenant_root must not start with \"%s\": on cgroup v2 "
+                                     "tenantd moves itself into that leaf of its own cgroup", DAEMON_LEAF);
+        }
+        if (r < 0) {
+                td_log_errno(TD_LOG_ERR, r, "cannot move tenantd into a leaf " DAEMON_LEAF " of its cgroup "
+                             "(cgroup v2 enables controllers only in groups without processes)");
+                return r;
+        }
+        if (r > 0)
+                log_notice("moved tenantd into %s: on cgroup v2 a group that holds processes can't enable "
+                           "controllers for the tenant groups below it", leaf);
+        *ret = TAKE_PTR(cg);
+        return 0;
 }
 
 /* Policies -> tenant list in *ret. Returns 0 or -ENOMEM. */
@@ -214,7 +267,7 @@ int daemon_load(daemon_state *d, const daemon_options *o, bool initial) {
                 bool same = d->cg && streq(conf.tenant_root, d->conf.tenant_root) &&
                             conf.cgroup_mode == d->conf.cgroup_mode;
                 if (!same) {
-                        r = open_cg(&conf, &cg, &ds);
+                        r = open_cg(d, &conf, &cg, &ds);
                         errors += td_log_diags(&ds, TD_LOG_ERR);
                         td_diags_done(&ds);
                         if (r < 0) {
@@ -391,6 +444,8 @@ int daemon_reconcile(daemon_state *d, unsigned flags) {
 }
 
 void daemon_state_done(daemon_state *d) {
+        free(d->v2_home);
+        d->v2_home = NULL;
         tenant_list_done(&d->tenants);
         td_cg_free(d->cg);
         d->cg = NULL;

@@ -4,6 +4,7 @@
  * probed there, and the v1 realtime budget that has to flow down to it. */
 #include <fcntl.h>
 #include <inttypes.h>
+#include <sys/stat.h>
 
 #include "cgroup-internal.h"
 
@@ -93,6 +94,84 @@ fail:
         if (fd >= 0)
                 close(fd);
         return r;
+}
+
+/* Does a cgroup.procs text list `pid`? */
+static bool procs_has(const char *text, pid_t pid) {
+        for (const char *p = text; *p; ) {
+                char *end;
+                long v = strtol(p, &end, 10);
+                if (end == p)
+                        break;
+                if (v == pid)
+                        return true;
+                p = end + strspn(end, "\n");
+        }
+        return false;
+}
+
+static int leave_one(td_cg *cg, size_t h, const char *name, char **ret_dir) {
+        const td_cg_root *root = &cg->roots[h];
+        size_t tl = strlen(root->top);
+        _cleanup_free_ char *procs = NULL, *dir = NULL;
+        _cleanup_close_ int top = -1, leaf = -1;
+        int r;
+
+        /* The root is <top>/<first>/...: moving into <top>/<first> would put
+         * the daemon inside its own tenant tree. */
+        const char *first = root->path + tl + 1;
+        if (strneq(first, name, strlen(name)) && (first[strlen(name)] == '/' || !first[strlen(name)]))
+                return -EEXIST;
+        top = td_rc_open_cgroup(cg, h, root->top);
+        if (top < 0)
+                return top;
+        r = td_read_fileat(top, "cgroup.procs", 1 << 20, &procs, NULL);
+        if (r < 0)
+                return r;
+        if (!procs_has(procs, getpid()))
+                return 0;   /* moved already, or never there */
+        if (cg->mkdirat)
+                r = cg->mkdirat(top, name, cg->userdata);
+        else
+                r = mkdirat(top, name, 0755) < 0 ? -errno : 0;
+        if (r < 0 && r != -EEXIST)
+                return r;
+        leaf = openat(top, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (leaf < 0)
+                return -errno;
+        /* "0": the writer's own thread group, whatever its pid looks like
+         * from the cgroup's namespace. */
+        r = td_cg_write_knob(cg, leaf, "cgroup.procs", "0");
+        if (r < 0)
+                return r;
+        dir = td_strdupf("%s%s/%s", cg->layout.hier[h].mount, root->top, name);
+        if (!dir)
+                return -ENOMEM;
+        if (ret_dir) {
+                free(*ret_dir);
+                *ret_dir = TAKE_PTR(dir);
+        }
+        return 1;
+}
+
+int td_cg_leave_top(td_cg *cg, const char *name, char **ret_dir) {
+        _cleanup_free_ char *dir = NULL;
+        int n = 0;
+
+        if (!name || !*name || strchr(name, '/') || streq(name, ".") || streq(name, ".."))
+                return -EINVAL;
+        for (size_t h = 0; h < cg->layout.n_hier; h++) {
+                const td_cg_root *root = &cg->roots[h];
+                if (cg->layout.hier[h].version != TD_CG_V2 || streq(root->top, "/"))
+                        continue;
+                int r = leave_one(cg, h, name, &dir);
+                if (r < 0)
+                        return r;
+                n += r;
+        }
+        if (ret_dir && n > 0)
+                *ret_dir = TAKE_PTR(dir);
+        return n;
 }
 
 /* The deepest existing directory on the way to the root (dry runs). */

@@ -45,8 +45,8 @@
  *     offered) in cgroup.subtree_control of each directory that lacks them.
  *     In a systemd Delegate=yes unit top is the unit's cgroup; the kernel
  *     refuses this while that cgroup holds processes, so a daemon using a
- *     relative root must open the td_cg first, then move itself into a leaf
- *     of its own (e.g. <own>/supervisor).
+ *     relative root opens the td_cg first, then moves itself into a leaf
+ *     of its own with td_cg_leave_top (tenantd: <own>/supervisor).
  *   - v1 with RT group scheduling: cpu.rt_runtime_us of each directory is
  *     raised to the sum of the tenants' realtime shares (new groups start
  *     with none), and lowered again when that directory holds only our root.
@@ -269,6 +269,24 @@ int td_cg_group_dirfd(const td_cg *cg, td_cg_controller c, const char *tenant, b
  * must exist (apply first). Returns 0 or the first -errno (it still tries
  * every hierarchy). */
 int td_cg_attach(td_cg *cg, const char *tenant, pid_t pid);
+
+/* Move the calling process out of the top of a relative tenant root, into
+ * the leaf <top>/<name>, in every v2 hierarchy where top is a cgroup other
+ * than the hierarchy's root and holds the caller. Why: the kernel refuses
+ * to enable controllers in the cgroup.subtree_control of a group that holds
+ * processes (v2's "no internal process" rule), and a daemon in a systemd
+ * Delegate=yes unit with a relative tenant root sits in exactly that group.
+ * It writes "0" to the leaf's cgroup.procs, so the caller's whole thread
+ * group moves and no other process does; one that is left in top keeps
+ * the controllers off, and reconcile then says so. v1 has no such rule and
+ * is left alone. Call it after td_cg_open (which has resolved the root)
+ * and before the first reconcile. Returns how many hierarchies it moved
+ * in (0: nothing to do), -EEXIST when the tenant root's first component
+ * below top is `name` (the caller would move into its own tenant tree),
+ * -EINVAL for a name that is not one path component, or -errno of the
+ * mkdir or the write. *ret_dir (optional, caller frees) is the last leaf
+ * moved into, mount point included. */
+int td_cg_leave_top(td_cg *cg, const char *name, char **ret_dir);
 
 /* ---- reconcile --------------------------------------------------------- */
 

@@ -255,8 +255,12 @@ static inline int fake_write(int dirfd, const char *file, const char *value, voi
                 return -EINVAL;
         f->n_write++;
         if (streq(file, "cgroup.procs") && h) {
-                char top[PATH_MAX];
+                char top[PATH_MAX], self[16];
                 snprintf(top, sizeof top, "%s/%s", f->base, h->name);
+                if (streq(value, "0")) {   /* "0": the writer itself */
+                        snprintf(self, sizeof self, "%d", (int) getpid());
+                        value = self;
+                }
                 fake_pid_to_move = value;
                 nftw(top, fake_unlist, 16, FTW_PHYS);
                 _cleanup_free_ char *old = fake_get(dirfd, file);
@@ -265,6 +269,13 @@ static inline int fake_write(int dirfd, const char *file, const char *value, voi
         }
         if (streq(file, "cgroup.subtree_control")) {
                 _cleanup_free_ char *old = fake_get(dirfd, file);
+                /* v2's "no internal process" rule, below the hierarchy's root. */
+                _cleanup_free_ char *procs = fake_get(dirfd, "cgroup.procs");
+                char here[PATH_MAX];
+                snprintf(here, sizeof here, "%s/%s", f->base, h ? h->name : "");
+                if (h && h->version == TD_CG_V2 && strchr(value, '+') && procs && procs[strspn(procs, " \n")] &&
+                    !streq(path, here))
+                        return -EBUSY;
                 char out[256] = "";
                 static const char *const all[] = { "cpu", "cpuset", "io", "memory", "pids" };
                 for (size_t i = 0; i < ELEMENTSOF(all); i++) {

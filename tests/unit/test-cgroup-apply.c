@@ -272,18 +272,12 @@ static void test_v1(void) {
 /* systemd Delegate=yes: tenantd.service's cgroup is ours; controllers are
  * enabled above it by systemd. tenantd enables them from there down and
  * writes nothing above. */
-static void test_v2_delegated(void) {
-        fake f;
-        tset s = {};
-        td_cg_layout l;
-        td_cg *cg = NULL;
-        td_diags ds = {};
-
-        fake_v2(&f, "/system.slice/tenantd.service");
+static void fake_delegated(fake *f) {
+        fake_v2(f, "/system.slice/tenantd.service");
         /* As systemd left it; the unusual word order shows any rewrite. */
-        _cleanup_free_ char *top = td_strdupf("%s/unified", f.base);
-        _cleanup_free_ char *sl = td_strdupf("%s/unified/system.slice", f.base);
-        _cleanup_free_ char *svc = td_strdupf("%s/unified/system.slice/tenantd.service", f.base);
+        _cleanup_free_ char *top = td_strdupf("%s/unified", f->base);
+        _cleanup_free_ char *sl = td_strdupf("%s/unified/system.slice", f->base);
+        _cleanup_free_ char *svc = td_strdupf("%s/unified/system.slice/tenantd.service", f->base);
         int tfd = open(top, O_RDONLY | O_DIRECTORY), sfd = open(sl, O_RDONLY | O_DIRECTORY);
         int vfd = open(svc, O_RDONLY | O_DIRECTORY);
         fake_put(tfd, "cgroup.subtree_control", "pids memory io cpu\n");
@@ -295,7 +289,16 @@ static void test_v2_delegated(void) {
         close(tfd);
         close(sfd);
         close(vfd);
+}
 
+static void test_v2_delegated(void) {
+        fake f;
+        tset s = {};
+        td_cg_layout l;
+        td_cg *cg = NULL;
+        td_diags ds = {};
+
+        fake_delegated(&f);
         fake_layout(&f, &l);
         td_cg_options o = fake_options(&f, NULL);
         is_int(td_cg_open(&l, "tenants", &o, &cg, &ds), 0, "v2 open, relative root");
@@ -337,8 +340,91 @@ static void test_v2_delegated(void) {
         fake_done(&f);
 }
 
+/* The daemon started in the delegated unit's cgroup: controllers can't be
+ * enabled there while it stays (EBUSY), so it moves itself, and only
+ * itself, into a leaf; then apply works. */
+#define SVC "unified/system.slice/tenantd.service"
+static void test_v2_leave_top(void) {
+        fake f;
+        tset s = {};
+        td_cg_layout l;
+        td_cg *cg = NULL;
+        td_diags ds = {};
+        char self[16], *dir = NULL;
+
+        fake_delegated(&f);
+        snprintf(self, sizeof self, "%d", (int) getpid());
+        _cleanup_free_ char *svc = td_strdupf("%s/" SVC, f.base);
+        _cleanup_close_ int vfd = open(svc, O_RDONLY | O_DIRECTORY);
+        fake_put(vfd, "cgroup.procs", self);
+        fake_layout(&f, &l);
+        td_cg_options o = fake_options(&f, NULL);
+        tset_add(&s, "tenant: acme\nmemory: { max: 1G }\n", true);
+
+        is_int(td_cg_open(&l, "tenants", &o, &cg, &ds), 0, "open, relative root");
+        is_int(run(cg, &s, TD_BUSY_REFUSE, 0), -EBUSY, "apply while the daemon sits in the unit's group: EBUSY");
+        ok(result("acme") == NULL || action("acme") != TD_CG_ACT_CREATED, "acme not created");
+        td_reconcile_report_done(&rep);
+
+        is_int(td_cg_leave_top(cg, "supervisor", &dir), 1, "leave_top moves in one hierarchy");
+        ok(dir && strlen(dir) > strlen(SVC "/supervisor") &&
+           streq(dir + strlen(dir) - strlen(SVC "/supervisor"), SVC "/supervisor"),
+           "it names the leaf: %s", dir ? dir : "(null)");
+        IS_FILE(&f, SVC "/supervisor/cgroup.procs", self, "the caller is in the leaf");
+        IS_FILE(&f, SVC "/cgroup.procs", "", "and no longer in the unit's group");
+        is_int(run(cg, &s, TD_BUSY_REFUSE, 0), 0, "apply after leaving");
+        IS_FILE(&f, SVC "/tenants/acme/memory.max", "1073741824", "acme's limit written");
+        IS_FILE(&f, SVC "/cgroup.subtree_control", "cpu io memory pids", "controllers enabled in the unit's group");
+        free(dir);
+        dir = NULL;
+        is_int(td_cg_leave_top(cg, "supervisor", &dir), 0, "second call: nothing to do");
+        ok(dir == NULL, "no leaf named when nothing moved");
+        is_int(td_cg_leave_top(cg, "a/b", NULL), -EINVAL, "a name with a slash: -EINVAL");
+        is_int(td_cg_leave_top(cg, "..", NULL), -EINVAL, "\"..\": -EINVAL");
+        td_cg_free(cg);
+
+        /* Back in the unit's group, with roots that do or don't need it. */
+        fake_put(vfd, "cgroup.procs", self);
+        is_int(td_cg_open(&l, "supervisor/tenants", &o, &cg, &ds), 0, "open, root below supervisor/");
+        is_int(td_cg_leave_top(cg, "supervisor", NULL), -EEXIST, "moving into its own tenant tree: -EEXIST");
+        td_cg_free(cg);
+        is_int(td_cg_open(&l, "supervisors", &o, &cg, &ds), 0, "open, root supervisors");
+        is_int(td_cg_leave_top(cg, "supervisor", NULL), 1, "a longer name is no clash");
+        td_cg_free(cg);
+        fake_put(vfd, "cgroup.procs", self);
+        is_int(td_cg_open(&l, "/tenants", &o, &cg, &ds), 0, "open, absolute root");
+        is_int(td_cg_leave_top(cg, "supervisor", NULL), 0, "absolute root: stays where it is");
+        IS_FILE(&f, SVC "/cgroup.procs", self, "still in the unit's group");
+        td_cg_free(cg);
+        td_cg_layout_done(&l);
+
+        tset_done(&s);
+        td_diags_done(&ds);
+        fake_done(&f);
+}
+
+/* v1 has no internal-process rule: nothing moves. */
+static void test_v1_leave_top(void) {
+        fake f;
+        td_cg_layout l;
+        td_cg *cg = NULL;
+        td_diags ds = {};
+
+        fake_v1(&f);
+        fake_layout(&f, &l);
+        td_cg_options o = fake_options(&f, NULL);
+        is_int(td_cg_open(&l, "tenants", &o, &cg, &ds), 0, "v1 open, relative root");
+        is_int(td_cg_leave_top(cg, "supervisor", NULL), 0, "v1: leave_top does nothing");
+        td_cg_free(cg);
+        td_cg_layout_done(&l);
+        td_diags_done(&ds);
+        fake_done(&f);
+}
+
 int main(void) {
         test_v1();
         test_v2_delegated();
+        test_v2_leave_top();
+        test_v1_leave_top();
         return tap_done();
 }

@@ -17,6 +17,10 @@
 # 5. A realtime CPU policy is refused on v2 by apply and by `check` (with
 #    the file, the tenant and the knob), passed by `check --offline`, and the
 #    other tenants stay as they were.
+# 6. tenantd started as systemd starts it in a Delegate=yes unit with a
+#    relative tenant_root: it moves itself (and nothing else) into a leaf
+#    so controllers can be enabled, and resolves the root against the
+#    unit's group on reloads too.
 # One boot runs it all: under emulation a boot costs 10-40 s.
 . "$TD_SRCDIR/tests/lib.sh"
 . "$TD_SRCDIR/tests/helpers/enforce.sh"
@@ -358,5 +362,81 @@ mapfile -t L <"$ENF_TMP/check.out"
 printf '# check --offline: %s\n' "${L[@]}"
 is "$rc" 0 "check --offline passes the realtime policy"
 has '^checked 0 plans and 7 tenants: ok$'; ok $? "check --offline: no error at all"
+
+# ---- the daemon in a delegated unit -----------------------------------------
+# As systemd starts it with Delegate=yes and a relative tenant_root: in the
+# unit's own cgroup (here a pretend unit below our own cgroup), which must
+# enable controllers for the tenant groups and so may hold no process.
+svc=/sys/fs/cgroup$(own_cgroup "" | sed 's|/$||')/tenantd-test-$$.service
+svc_conf=$ENF_TMP/svc.conf
+sleeper=
+svc_cleanup() {
+        [ -n "$sleeper" ] && kill "$sleeper" 2>/dev/null && wait "$sleeper" 2>/dev/null
+        [ -n "${tdpid:-}" ] && kill "$tdpid" 2>/dev/null && wait "$tdpid" 2>/dev/null
+        [ -d "$svc" ] && find "$svc" -depth -type d -exec rmdir {} + 2>/dev/null
+}
+trap 'svc_cleanup; enf_cleanup' EXIT
+mkdir -p "$ENF_TMP/svc.d" "$svc"
+printf 'tenant: web\nmemory: { max: 64M }\npids: { max: 20 }\n' >"$ENF_TMP/svc.d/web.yaml"
+svc_config() {
+        printf '[tenantd]\ntenants_dir = %s\nplans_dir = %s\ncgroup_version = v2\ntenant_root = %s\n' \
+                "$ENF_TMP/svc.d" "$ENF_TMP/plans.d" "$1" >"$svc_conf"
+}
+# svc_tenantd [-l] ARGS...: tenantd started inside the unit's cgroup, or
+# with -l in its leaf (as systemd's DelegateSubgroup=supervisor does, and
+# as a restart must once the unit's group has controllers enabled).
+svc_tenantd() {
+        local g=$svc
+        [ "$1" = -l ] && { g=$svc/supervisor; shift; }
+        (echo "$BASHPID" >"$g/cgroup.procs" && exec "$TENANTD" --config "$svc_conf" "$@")
+}
+
+svc_config tenants
+sleep 300 &
+sleeper=$!
+echo "$sleeper" >"$svc/cgroup.procs"
+svc_tenantd --once >"$ENF_TMP/svc1.out" 2>&1
+rc=$?
+sed 's/^/# tenantd (another process in the unit): /' "$ENF_TMP/svc1.out"
+is "$rc" 1 "daemon: another process left in the unit's group: --once fails"
+grep -q 'holds processes' "$ENF_TMP/svc1.out"; ok $? "daemon: and says the group holds processes"
+is "$(<"$svc/cgroup.procs")" "$sleeper" "daemon: it moved only itself; the other process stays where it was"
+kill "$sleeper"; wait "$sleeper" 2>/dev/null; sleeper=
+
+svc_tenantd --once >"$ENF_TMP/svc2.out" 2>&1
+rc=$?
+sed 's/^/# tenantd (alone in the unit): /' "$ENF_TMP/svc2.out"
+is "$rc" 0 "daemon: alone in the unit's group: --once succeeds"
+grep -q "moved tenantd into $svc/supervisor" "$ENF_TMP/svc2.out"; ok $? "daemon: it says it moved into <unit>/supervisor"
+sc=$(<"$svc/cgroup.subtree_control")
+[[ " $sc " == *" cpu "* && " $sc " == *" memory "* && " $sc " == *" pids "* ]]
+ok $? "daemon: controllers enabled in the unit's group ($sc)"
+is "$(<"$svc/tenants/web/memory.max") $(<"$svc/tenants/web/pids.max")" "$((64 << 20)) 20" \
+        "daemon: web's limits written below the unit"
+
+# Started in the leaf, a running daemon resolves a relative root against
+# the unit's group, on a reload too.
+svc_tenantd -l --foreground >"$ENF_TMP/svc3.out" 2>&1 &
+bgpid=$!
+for _ in $(seq 100); do grep -q 'reconciled' "$ENF_TMP/svc3.out" && break; sleep 0.1; done
+# $! is the subshell that started it; the daemon is the one process in the leaf.
+tdpid=$(head -n1 "$svc/supervisor/cgroup.procs")
+is "$(cat "/proc/${tdpid:-0}/comm" 2>/dev/null)" tenantd "daemon (running): it sits in the leaf"
+! grep -q 'moved tenantd' "$ENF_TMP/svc3.out"; ok $? "daemon (running): started in the leaf, it had nothing to move"
+svc_config tenants2
+kill -HUP "$tdpid"
+for _ in $(seq 100); do [ -e "$svc/tenants2/web/memory.max" ] && break; sleep 0.1; done
+[ -e "$svc/tenants2/web/memory.max" ]; ok $? "daemon: after a reload with tenant_root = tenants2, web is at <unit>/tenants2"
+[ ! -e "$svc/supervisor/tenants2" ]; ok $? "daemon: and nothing was created below its own leaf"
+kill "$tdpid"; wait "$bgpid" 2>/dev/null; tdpid=
+sed 's/^/# tenantd (running): /' "$ENF_TMP/svc3.out"
+
+svc_config supervisor/tenants
+svc_tenantd -l --once >"$ENF_TMP/svc4.out" 2>&1
+rc=$?
+sed 's/^/# tenantd (root in its own leaf): /' "$ENF_TMP/svc4.out"
+is "$rc" 1 "daemon: tenant_root = supervisor/tenants is refused"
+grep -q "$svc_conf: tenant_root: a relative tenant_root must not start with \"supervisor\"" "$ENF_TMP/svc4.out"
+ok $? "daemon: the error names the file, the key and the reason"
 
 done_testing
