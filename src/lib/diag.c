@@ -55,33 +55,37 @@ const char *td_diags_intern(td_diags *ds, const char *file) {
         return copy;
 }
 
-int td_diag_add(td_diags *ds, td_severity sev, td_mark mark, const char *key, const char *fmt, ...) {
-        va_list ap;
-        char *msg = NULL;
+int td_diag_addv(td_diags *ds, td_severity sev, td_mark mark, const char *key, const char *fmt, va_list ap) {
+        _cleanup_free_ char *msg = NULL, *k = NULL;
         td_diag *d;
 
-        va_start(ap, fmt);
         if (vasprintf(&msg, fmt, ap) < 0)
-                msg = NULL;
-        va_end(ap);
-        if (!msg)
                 return -ENOMEM;
-
+        if (key && !(k = strdup(key)))
+                return -ENOMEM;
         d = td_grow((void **) &ds->v, &ds->n, &ds->cap, sizeof(td_diag));
-        if (!d) {
-                free(msg);
+        if (!d)
                 return -ENOMEM;
-        }
         d->severity = sev;
         d->mark = mark;
         d->mark.file = td_diags_intern(ds, mark.file);
-        d->key = key ? strdup(key) : NULL;
-        d->message = msg;
+        d->key = TAKE_PTR(k);
+        d->message = TAKE_PTR(msg);
         if (sev == TD_SEV_ERROR) {
                 ds->n_errors++;
                 return -EINVAL;
         }
         return 0;
+}
+
+int td_diag_add(td_diags *ds, td_severity sev, td_mark mark, const char *key, const char *fmt, ...) {
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = td_diag_addv(ds, sev, mark, key, fmt, ap);
+        va_end(ap);
+        return r;
 }
 
 char *td_diag_format(const td_diag *d) {

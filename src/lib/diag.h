@@ -7,6 +7,8 @@
  * Parsers append to a td_diags list instead of stopping at the first error,
  * so one run reports every problem in every file. */
 
+#include <stdarg.h>
+
 #include "util.h"
 
 /* A source position. `file` is interned in the owning td_diags (or policy
@@ -50,6 +52,8 @@ const char *td_diags_intern(td_diags *ds, const char *file);
  * recorded. `key` may be NULL. */
 int td_diag_add(td_diags *ds, td_severity sev, td_mark mark, const char *key,
                 const char *fmt, ...) _printf_(5, 6);
+int td_diag_addv(td_diags *ds, td_severity sev, td_mark mark, const char *key,
+                 const char *fmt, va_list ap) _printf_(5, 0);
 #define td_diag_error(ds, mark, key, ...) td_diag_add((ds), TD_SEV_ERROR, (mark), (key), __VA_ARGS__)
 #define td_diag_warn(ds, mark, key, ...) td_diag_add((ds), TD_SEV_WARNING, (mark), (key), __VA_ARGS__)
 

@@ -63,19 +63,16 @@ static const char *jp_got(const jp *j, char *buf, size_t size) {
 /* Report an error at the cursor; returns -EINVAL or -ENOMEM. */
 static int jp_error(jp *j, const char *fmt, ...) _printf_(2, 3);
 static int jp_error(jp *j, const char *fmt, ...) {
-        _cleanup_free_ char *key = NULL, *msg = NULL;
+        _cleanup_free_ char *key = td_path_format(&j->path, j->path.n, NULL);
         va_list ap;
-        int k;
+        int r;
 
-        va_start(ap, fmt);
-        k = vasprintf(&msg, fmt, ap);
-        va_end(ap);
-        if (k < 0)
-                return -ENOMEM;
-        key = td_path_format(&j->path, j->path.n, NULL);
         if (!key)
                 return -ENOMEM;
-        return td_diag_error(j->ds, jp_mark(j), *key ? key : NULL, "%s", msg);
+        va_start(ap, fmt);
+        r = td_diag_addv(j->ds, TD_SEV_ERROR, jp_mark(j), *key ? key : NULL, fmt, ap);
+        va_end(ap);
+        return r;
 }
 
 static int jp_expected(jp *j, const char *what) {

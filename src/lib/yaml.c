@@ -89,22 +89,17 @@ static char *yp_path(const yp *p, unsigned depth) {
  * Returns 0, or -ENOMEM. */
 static int yp_error(yp *p, td_mark mark, const char *fmt, ...) _printf_(3, 4);
 static int yp_error(yp *p, td_mark mark, const char *fmt, ...) {
-        _cleanup_free_ char *key = NULL, *msg = NULL;
+        _cleanup_free_ char *key = yp_path(p, p->depth);
         va_list ap;
-        int k;
+        int r;
 
-        va_start(ap, fmt);
-        k = vasprintf(&msg, fmt, ap);
-        va_end(ap);
-        if (k < 0)
-                return -ENOMEM;
-        key = yp_path(p, p->depth);
         if (!key)
                 return -ENOMEM;
         p->failed = true;
-        if (td_diag_error(p->ds, mark, *key ? key : NULL, "%s", msg) == -ENOMEM)
-                return -ENOMEM;
-        return 0;
+        va_start(ap, fmt);
+        r = td_diag_addv(p->ds, TD_SEV_ERROR, mark, *key ? key : NULL, fmt, ap);
+        va_end(ap);
+        return r == -ENOMEM ? r : 0;
 }
 
 /* For limits and other errors that end the parse: -EINVAL (or -ENOMEM). */
