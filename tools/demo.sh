@@ -6,6 +6,16 @@
 # below the cgroup this script already runs in, in every hierarchy, and
 # nothing above it is touched. Ctrl-C stops the daemon; the demo tree is
 # then torn down again.
+#
+# On a pure cgroup v2 host that place is not usable unless it is the root
+# cgroup: v2 enables controllers for child groups only in a group without
+# processes, this script stays in its group while the daemon runs, and it
+# moves nothing else (a login session's shell, sudo). Then the root is
+# /tenantd-demo, a new group at the top of the hierarchy, whose parent (the
+# root cgroup) is exempt from that rule.
+#
+# Environment: TD_DEMO_BUILD (build directory, default build/demo);
+# TD_DEMO_NO_BUILD=1 runs the binaries already in TD_DEMO_BUILD (tests).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 out=${TD_DEMO_BUILD:-$src/build/demo}
@@ -15,10 +25,21 @@ if [ "$(id -u)" -ne 0 ]; then
         exit 1
 fi
 "$src/tools/install-deps.sh" build
-# Generate and configure once; after that make's own rules notice changes.
-[ -x "$src/configure" ] && [ -x "$src/build-aux/tap-driver.sh" ] || "$src/autogen.sh" >/dev/null 2>&1
-mkdir -p "$out"
-(cd "$out" && { [ -f Makefile ] || "$src/configure" -q; } && make -s -j"$(nproc)" >/dev/null)
+if [ "${TD_DEMO_NO_BUILD:-0}" != 1 ]; then
+        # Generate and configure once; after that make's own rules notice changes.
+        [ -x "$src/configure" ] && [ -x "$src/build-aux/tap-driver.sh" ] || "$src/autogen.sh" >/dev/null 2>&1
+        mkdir -p "$out"
+        (cd "$out" && { [ -f Makefile ] || "$src/configure" -q; } && make -s -j"$(nproc)" >/dev/null)
+fi
+
+root=tenantd-demo
+if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+        own=$(awk -F: '$1 == "0" { print $3 }' /proc/self/cgroup)
+        if [ "$own" != / ]; then
+                root=/tenantd-demo
+                echo "demo: cgroup v2, and $own holds processes (this script's at least): tenant root $root"
+        fi
+fi
 
 # tenantd refuses policy files that a non-root user could change (it runs as
 # root and writes cgroup limits from them). A checkout may belong to another
@@ -32,7 +53,7 @@ cat > "$etc/tenantd.conf" <<CONF
 [tenantd]
 tenants_dir = $etc/tenants.d
 plans_dir = $etc/plans.d
-tenant_root = tenantd-demo
+tenant_root = $root
 socket = $etc/tenantd.sock
 log_level = info
 sweep_interval = 30s

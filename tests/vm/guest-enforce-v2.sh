@@ -21,6 +21,7 @@
 #    relative tenant_root: it moves itself (and nothing else) into a leaf
 #    so controllers can be enabled, and resolves the root against the
 #    unit's group on reloads too.
+# 7. README command 1, tools/demo.sh, started from a login session's group.
 # One boot runs it all: under emulation a boot costs 10-40 s.
 . "$TD_SRCDIR/tests/lib.sh"
 . "$TD_SRCDIR/tests/helpers/enforce.sh"
@@ -438,5 +439,20 @@ sed 's/^/# tenantd (root in its own leaf): /' "$ENF_TMP/svc4.out"
 is "$rc" 1 "daemon: tenant_root = supervisor/tenants is refused"
 grep -q "$svc_conf: tenant_root: a relative tenant_root must not start with \"supervisor\"" "$ENF_TMP/svc4.out"
 ok $? "daemon: the error names the file, the key and the reason"
+svc_cleanup
+
+# ---- README command 1 (tools/demo.sh) from a login session ------------------
+# From a group that holds processes (here this test's shell, moved into a
+# pretend login scope) the demo's relative root can't work on v2, so it
+# takes /tenantd-demo at the top; everything else as on the v1 host
+# (tests/integration/demo.sh).
+. "$TD_SRCDIR/tests/helpers/demo.sh"
+home=/sys/fs/cgroup$(own_cgroup "" | sed 's|/$||')
+login=$home/tenantd-test-login-$$.scope
+mkdir "$login" && echo $$ >"$login/cgroup.procs"
+trap 'demo_stop; echo $$ >"$home/cgroup.procs"; rmdir "$login" 2>/dev/null; svc_cleanup; enf_cleanup' EXIT
+demo_checks /sys/fs/cgroup/tenantd-demo /tenantd-demo
+echo $$ >"$home/cgroup.procs"
+rmdir "$login"; ok $? "demo: the pretend login scope is empty again"
 
 done_testing
