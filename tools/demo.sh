@@ -60,7 +60,9 @@ sweep_interval = 30s
 CONF
 
 cleanup() {
-        if "$out/tenantctl" --config "$etc/tenantd.conf" teardown >/dev/null; then
+        # --no-state: the daemon keeps none, and a real install's apply cache
+        # in /run/tenantd is not the demo's to remove.
+        if "$out/tenantctl" --config "$etc/tenantd.conf" teardown --no-state >/dev/null; then
                 echo "demo: tenant tree removed"
         else
                 echo "demo: teardown failed; see: $out/tenantctl --config $etc/tenantd.conf teardown" >&2

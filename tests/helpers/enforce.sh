@@ -124,16 +124,17 @@ enf_tenant() {
         { echo "tenant: $1"; cat; } >"$ENF_TMP/tenants.d/$1.yaml"
 }
 
-# enf_apply [ARGS]: tenantctl apply with the test config; stdout+stderr in
+# enf_apply [ARGS]: tenantctl apply with the test config and a state file
+# of the test's own (not /run/tenantd's); stdout+stderr in
 # $ENF_TMP/apply.out. Returns tenantctl's status.
 enf_apply() {
-        "$TENANTCTL" --config "$ENF_CONF" apply "$@" >"$ENF_TMP/apply.out" 2>&1
+        "$TENANTCTL" --config "$ENF_CONF" apply --state "$ENF_TMP/cgroup.state" "$@" >"$ENF_TMP/apply.out" 2>&1
 }
 
 enf_cleanup() {
         enf_kill_tree
         if [ -n "${ENF_CONF:-}" ] && [ -x "$TENANTCTL" ]; then
-                "$TENANTCTL" --config "$ENF_CONF" teardown >/dev/null 2>&1
+                "$TENANTCTL" --config "$ENF_CONF" teardown --state "$ENF_TMP/cgroup.state" >/dev/null 2>&1
         fi
         enf_remove_tree
         [ -n "${ENF_TMP:-}" ] && rm -rf "$ENF_TMP"

@@ -54,7 +54,7 @@ cleanup() {
                         kill -9 "$p" 2>/dev/null
                 done
         done
-        "$TENANTCTL" --config "$CONF" teardown >/dev/null 2>&1
+        "$TENANTCTL" --config "$CONF" teardown --state "$TMP/cgroup.state" >/dev/null 2>&1
         for c in $ALL_CTRLS; do
                 [ -n "$(v1_mount "$c")" ] || continue
                 for i in 1 2 3 4 5; do
@@ -112,7 +112,7 @@ is "$(jstatus "$TMP/l0.json" delta)" "['invalid policy']" "before apply: delta h
 grep -q "error" "$TMP/l0.err"; ok $? "list points at the policy errors on stderr"
 
 # ---- apply -------------------------------------------------------------
-tc apply >"$TMP/apply.out" 2>&1
+tc apply --state "$TMP/cgroup.state" >"$TMP/apply.out" 2>&1
 diag "apply exit $?: $(tr '\n' ' ' <"$TMP/apply.out" | cut -c1-300)"
 for t in alpha beta hog; do
         [ -d "$(base memory)/$t/procs" ] && [ -d "$(base pids)/$t/procs" ]
@@ -274,7 +274,7 @@ tc show alpha >"$TMP/drift.txt"
 sed 's/^/# /' "$TMP/drift.txt"
 grep -Eq '^  memory\.max +memory\.limit_in_bytes +256M +512M +<- drift$' "$TMP/drift.txt"
 ok $? "drift: text shows configured and live side by side, flagged"
-tc apply >/dev/null 2>&1
+tc apply --state "$TMP/cgroup.state" >/dev/null 2>&1
 is "$(tc show --json alpha | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["status"])')" ok \
         "drift: apply restores it"
 
