@@ -24,7 +24,7 @@ int td_rc_open_cgroup(const td_cg *cg, size_t h, const char *path) {
  * take no task. Below the tenant root clone_children copies them; above
  * it (the root itself, its new ancestors, a fallback beside it) copy the
  * parent's by hand. Takes and returns fd; closes it on failure. */
-static int cpuset_init(td_rc *x, size_t h, int parent_fd, int fd) {
+static int cpuset_init(td_rc *x, size_t h, int parent_fd, int fd, const char *dirpath) {
         const td_cg_hier *hier = &x->cg->layout.hier[h];
         int r = 0;
 
@@ -34,7 +34,7 @@ static int cpuset_init(td_rc *x, size_t h, int parent_fd, int fd) {
                 _cleanup_free_ char *mine = NULL, *theirs = NULL;
                 r = td_rc_read(x, fd, td_cg_cpuset_files[i], &mine);
                 if (r >= 0 && td_cg_empty(mine) && (r = td_rc_read(x, parent_fd, td_cg_cpuset_files[i], &theirs)) >= 0)
-                        r = td_cg_write_knob(x->cg, fd, td_cg_cpuset_files[i], theirs);
+                        r = td_rc_write(x, fd, dirpath, td_cg_cpuset_files[i], NULL, mine, theirs);
         }
         if (r < 0) {
                 close(fd);
@@ -72,8 +72,10 @@ int td_rc_mkdir_below(td_rc *x, size_t h, const char *top, const char *path, boo
                         goto fail;
                 }
                 r = td_rc_ensure_dir(x, fd, cur, name, &fresh);
-                if (r >= 0 && fresh)
-                        r = cpuset_init(x, h, fd, r);
+                if (r >= 0 && fresh) {
+                        _cleanup_free_ char *dirpath = td_strdupf("%s/%s", cur, name);
+                        r = dirpath ? cpuset_init(x, h, fd, r, dirpath) : (close(r), -ENOMEM);
+                }
                 if (fd >= 0)
                         close(fd);
                 fd = r;

@@ -112,6 +112,7 @@ static void test_v1(void) {
          * blk-throttle is not hierarchical. */
         is_int(result("acme")->n_writes, 7, "acme: only its 6 non-default knobs written (+1 leaf mirror)");
         is_int(result("beta")->n_writes, 0, "beta: defaults only, nothing written");
+        is_int((int) rep.n_writes, f.n_write, "the report counts every write the kernel saw (%d)", f.n_write);
         ok(cg->host.memsw && cg->host.rt && !cg->host.bfq_weight, "host probed: memsw, rt, no bfq");
         IS_FILE(&f, M "acme/memory.limit_in_bytes", "1073741824", "memory.max -> limit_in_bytes");
         IS_FILE(&f, M "acme/memory.memsw.limit_in_bytes", "1610612736", "memsw = max + swap");
