@@ -14,6 +14,7 @@
  * "max" stands for unlimited and null for "not available on this kernel". */
 #include <getopt.h>
 
+#include "cgroup-limits.h"
 #include "cgroup-stats.h"
 #include "cli.h"
 #include "policy-internal.h"

@@ -6,6 +6,7 @@
 #include <ftw.h>
 #include <sys/stat.h>
 
+#include "cgroup-limits.h"
 #include "cgroup-stats.h"
 #include "tap.h"
 
