@@ -17,105 +17,19 @@
 #include "cgroup-limits.h"
 #include "cgroup-stats.h"
 #include "cli.h"
+#include "json-writer.h"
 #include "policy-internal.h"
 
-/* ---- a tiny JSON writer ------------------------------------------------- */
-
-typedef struct jw {
-        FILE *f;
-        unsigned depth;
-        bool comma[16];       /* per depth: a value was written, next needs "," */
-} jw;
-
-
-/* A JSON string. Group names come from the file system and policy texts
- * from operators: quote, backslash and control characters are escaped,
- * bytes that are not UTF-8 become U+FFFD so the output always parses. */
-static void json_string(FILE *f, const char *s) {
-        const unsigned char *p = (const unsigned char *) s, *end = p + strlen(s);
-
-        fputc('"', f);
-        while (*p) {
-                size_t n = td_utf8_len(p, end);
-
-                if (n == 0) {
-                        fputs("\\ufffd", f);
-                        p++;
-                        continue;
-                }
-                switch (*p) {
-                case '"':  fputs("\\\"", f); break;
-                case '\\': fputs("\\\\", f); break;
-                case '\n': fputs("\\n", f); break;
-                case '\r': fputs("\\r", f); break;
-                case '\t': fputs("\\t", f); break;
-                case '\b': fputs("\\b", f); break;
-                case '\f': fputs("\\f", f); break;
-                default:
-                        if (*p < 0x20 || *p == 0x7f)
-                                fprintf(f, "\\u%04x", *p);
-                        else
-                                fwrite(p, 1, n, f);
-                }
-                p += n;
-        }
-        fputc('"', f);
-}
-
-static void jw_item(jw *w, const char *key) {
-        if (w->comma[w->depth])
-                fputc(',', w->f);
-        w->comma[w->depth] = true;
-        if (w->depth > 0)
-                fprintf(w->f, "\n%*s", (int) w->depth * 2, "");
-        if (key) {
-                json_string(w->f, key);
-                fputs(": ", w->f);
-        }
-}
-
-static void jw_open(jw *w, const char *key, char c) {
-        jw_item(w, key);
-        fputc(c, w->f);
-        if (w->depth + 1 < ELEMENTSOF(w->comma))
-                w->depth++;
-        w->comma[w->depth] = false;
-}
-
-static void jw_close(jw *w, char c) {
-        bool any = w->comma[w->depth];
-
-        if (w->depth > 0)
-                w->depth--;
-        if (any)
-                fprintf(w->f, "\n%*s", (int) w->depth * 2, "");
-        fputc(c, w->f);
-        if (w->depth == 0)
-                fputc('\n', w->f);
-}
-
-static void jw_str(jw *w, const char *key, const char *s) {
-        jw_item(w, key);
-        if (s)
-                json_string(w->f, s);
-        else
-                fputs("null", w->f);
-}
+/* ---- JSON ----------------------------------------------------------------- */
 
 /* A counter or limit: null when not available, "max" when unlimited. */
-static void jw_u64(jw *w, const char *key, uint64_t v) {
-        jw_item(w, key);
+static void jw_u64(td_jw *w, const char *key, uint64_t v) {
         if (v == TD_STAT_NA)
-                fputs("null", w->f);
+                td_jw_raw(w, key, "null");
         else if (v == TD_UNLIMITED)
-                fputs("\"max\"", w->f);
+                td_jw_raw(w, key, "\"max\"");
         else
-                fprintf(w->f, "%" PRIu64, v);
-}
-
-static void jw_bool(jw *w, const char *key, bool b) {
-        jw_item(w, key);
-        fputs(b ? "true" : "false", w->f);
+                td_jw_u64(w, key, v);
 }
 
 /* ---- gathering ---------------------------------------------------------- */
@@ -448,29 +362,29 @@ static int list_text(const ctx *x) {
 }
 
 static void list_json(const ctx *x) {
-        jw w = { .f = stdout };
+        td_jw w = { .f = stdout };
 
-        jw_open(&w, NULL, '{');
-        jw_str(&w, "tenant_root", x->conf.tenant_root);
-        jw_str(&w, "layout", td_cg_layout_kind_to_name(td_cg_get_layout(x->cg)->kind));
-        jw_open(&w, "tenants", '[');
+        td_jw_open(&w, NULL, '{');
+        td_jw_str(&w, "tenant_root", x->conf.tenant_root);
+        td_jw_str(&w, "layout", td_cg_layout_kind_to_name(td_cg_get_layout(x->cg)->kind));
+        td_jw_open(&w, "tenants", '[');
         for (size_t i = 0; i < x->n; i++) {
                 const tenant_view *t = &x->v[i];
-                jw_open(&w, NULL, '{');
-                jw_str(&w, "name", t->name);
-                jw_str(&w, "plan", t->entry ? t->entry->policy.parent : NULL);
-                jw_str(&w, "status", t->status);
-                jw_str(&w, "policy_file", t->entry ? t->entry->path : NULL);
+                td_jw_open(&w, NULL, '{');
+                td_jw_str(&w, "name", t->name);
+                td_jw_str(&w, "plan", t->entry ? t->entry->policy.parent : NULL);
+                td_jw_str(&w, "status", t->status);
+                td_jw_str(&w, "policy_file", t->entry ? t->entry->path : NULL);
                 jw_u64(&w, "cpu_quota_millicores", limit_value(t, "cpu.quota"));
                 jw_u64(&w, "memory_current_bytes", t->st.usage.mem_current);
                 jw_u64(&w, "memory_max_bytes", limit_value(t, "memory.max"));
                 jw_u64(&w, "pids_current", t->st.usage.pids_current);
                 jw_u64(&w, "pids_max", limit_value(t, "pids.max"));
                 jw_u64(&w, "drift", t->limits.n_drift);
-                jw_close(&w, '}');
+                td_jw_close(&w, '}');
         }
-        jw_close(&w, ']');
-        jw_close(&w, '}');
+        td_jw_close(&w, ']');
+        td_jw_close(&w, '}');
 }
 
 /* ---- show --------------------------------------------------------------- */
@@ -663,26 +577,26 @@ static int show_text(const ctx *x, const tenant_view *t, char **errors) {
         return 0;
 }
 
-static void jw_row_value(jw *w, const char *key, const char *s, uint64_t v) {
+static void jw_row_value(td_jw *w, const char *key, const char *s, uint64_t v) {
         if (s)
-                jw_str(w, key, s);
+                td_jw_str(w, key, s);
         else
                 jw_u64(w, key, v);
 }
 
 static int show_json(const ctx *x, const tenant_view *t, char **errors) {
         const td_cg_usage *u = &t->st.usage;
-        jw w = { .f = stdout };
+        td_jw w = { .f = stdout };
 
-        jw_open(&w, NULL, '{');
-        jw_str(&w, "name", t->name);
-        jw_str(&w, "plan", t->entry ? t->entry->policy.parent : NULL);
-        jw_str(&w, "description", description(t));
-        jw_str(&w, "status", t->status);
-        jw_str(&w, "policy_file", t->entry ? t->entry->path : NULL);
-        jw_str(&w, "tenant_root", x->conf.tenant_root);
-        jw_str(&w, "layout", td_cg_layout_kind_to_name(td_cg_get_layout(x->cg)->kind));
-        jw_open(&w, "groups", '[');
+        td_jw_open(&w, NULL, '{');
+        td_jw_str(&w, "name", t->name);
+        td_jw_str(&w, "plan", t->entry ? t->entry->policy.parent : NULL);
+        td_jw_str(&w, "description", description(t));
+        td_jw_str(&w, "status", t->status);
+        td_jw_str(&w, "policy_file", t->entry ? t->entry->path : NULL);
+        td_jw_str(&w, "tenant_root", x->conf.tenant_root);
+        td_jw_str(&w, "layout", td_cg_layout_kind_to_name(td_cg_get_layout(x->cg)->kind));
+        td_jw_open(&w, "groups", '[');
         for (size_t h = 0; h < td_cg_get_layout(x->cg)->n_hier; h++) {
                 hier_group hg;
                 int r = hier_group_get(x, t, h, &hg);
@@ -690,39 +604,39 @@ static int show_json(const ctx *x, const tenant_view *t, char **errors) {
                         return r;
                 if (r == 0)
                         continue;
-                jw_open(&w, NULL, '{');
-                jw_str(&w, "controllers", hg.names);
-                jw_str(&w, "version", hg.version);
-                jw_str(&w, "path", hg.path);
-                jw_bool(&w, "present", hg.present);
-                jw_close(&w, '}');
+                td_jw_open(&w, NULL, '{');
+                td_jw_str(&w, "controllers", hg.names);
+                td_jw_str(&w, "version", hg.version);
+                td_jw_str(&w, "path", hg.path);
+                td_jw_bool(&w, "present", hg.present);
+                td_jw_close(&w, '}');
                 free(hg.path);
         }
-        jw_close(&w, ']');
+        td_jw_close(&w, ']');
         jw_u64(&w, "drift", t->limits.n_drift);
-        jw_open(&w, "limits", '[');
+        td_jw_open(&w, "limits", '[');
         for (size_t i = 0; i < t->limits.n; i++) {
                 const td_cg_limit_row *r = &t->limits.v[i];
-                jw_open(&w, NULL, '{');
-                jw_str(&w, "key", r->key);
-                jw_str(&w, "file", r->file);
+                td_jw_open(&w, NULL, '{');
+                td_jw_str(&w, "key", r->key);
+                td_jw_str(&w, "file", r->file);
                 if (r->configured)
                         jw_row_value(&w, "configured", r->expected_s, r->expected);
                 else
-                        jw_str(&w, "configured", NULL);
+                        td_jw_str(&w, "configured", NULL);
                 if (r->compared)
                         jw_row_value(&w, "expected", r->expected_s, r->expected);
                 else
-                        jw_str(&w, "expected", NULL);
+                        td_jw_str(&w, "expected", NULL);
                 if (r->list)
-                        jw_str(&w, "live", r->live_s);
+                        td_jw_str(&w, "live", r->live_s);
                 else
                         jw_u64(&w, "live", r->live);
-                jw_bool(&w, "drift", r->drift);
-                jw_close(&w, '}');
+                td_jw_bool(&w, "drift", r->drift);
+                td_jw_close(&w, '}');
         }
-        jw_close(&w, ']');
-        jw_open(&w, "usage", '{');
+        td_jw_close(&w, ']');
+        td_jw_open(&w, "usage", '{');
         jw_u64(&w, "cpu_ns", u->cpu_ns);
         jw_u64(&w, "cpu_user_ns", u->cpu_user_ns);
         jw_u64(&w, "cpu_system_ns", u->cpu_system_ns);
@@ -735,8 +649,8 @@ static int show_json(const ctx *x, const tenant_view *t, char **errors) {
         jw_u64(&w, "io_write_bytes", u->io_wbytes);
         jw_u64(&w, "io_read_ops", u->io_rios);
         jw_u64(&w, "io_write_ops", u->io_wios);
-        jw_close(&w, '}');
-        jw_open(&w, "faults", '{');
+        td_jw_close(&w, '}');
+        td_jw_open(&w, "faults", '{');
         jw_u64(&w, "memory_max_hits", u->mem_max_events);
         jw_u64(&w, "memory_high_events", u->mem_high_events);
         jw_u64(&w, "memory_oom_events", u->mem_oom_events);
@@ -745,12 +659,12 @@ static int show_json(const ctx *x, const tenant_view *t, char **errors) {
         jw_u64(&w, "cpu_periods", u->cpu_periods);
         jw_u64(&w, "cpu_throttled_periods", u->cpu_throttled);
         jw_u64(&w, "cpu_throttled_ns", u->cpu_throttled_ns);
-        jw_close(&w, '}');
-        jw_open(&w, "errors", '[');
+        td_jw_close(&w, '}');
+        td_jw_open(&w, "errors", '[');
         for (char **e = errors; *e; e++)
-                jw_str(&w, NULL, *e);
-        jw_close(&w, ']');
-        jw_close(&w, '}');
+                td_jw_str(&w, NULL, *e);
+        td_jw_close(&w, ']');
+        td_jw_close(&w, '}');
         return 0;
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "diag-test.h"
 #include "tap.h"
+#include "json-writer.h"
 #include "node.h"
 
 static int parse_len(const char *text, size_t len, td_node **ret, char **ret_msg) {
@@ -248,7 +249,62 @@ static void test_docker_profile(void) {
         td_diags_done(&ds);
 }
 
+/* The writer's output always parses, and strings come back as written
+ * (bytes that are not UTF-8 as U+FFFD). */
+static void test_writer(void) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        td_jw w = { .f = f };
+        static const char nasty[] = "q\" b\\ nl\n tab\t cr\r bs\b ff\f bell\a del\x7f bad\xff \xc3\xbc end";
+        td_node *root = NULL, *n;
+        char *msg = NULL;
+
+        td_jw_open(&w, NULL, '{');
+        td_jw_str(&w, "s", nasty);
+        td_jw_str(&w, "none", NULL);
+        td_jw_u64(&w, "big", UINT64_MAX);
+        td_jw_bool(&w, "yes", true);
+        td_jw_raw(&w, "max", "\"max\"");
+        td_jw_open(&w, "list", '[');
+        td_jw_u64(&w, NULL, 1);
+        td_jw_open(&w, NULL, '{');
+        td_jw_close(&w, '}');
+        td_jw_open(&w, NULL, '[');
+        td_jw_close(&w, ']');
+        td_jw_close(&w, ']');
+        td_jw_str(&w, "k\"ey\n", "v");
+        td_jw_close(&w, '}');
+        fclose(f);
+
+        int r = parse_len(buf, len, &root, &msg);
+        is_int(r, 0, "writer: output parses");
+        if (r < 0)
+                printf("# %s\n# %s", msg ? msg : "", buf);
+        n = td_node_get(root, "s");
+        is_str(n ? n->scalar : NULL, "q\" b\\ nl\n tab\t cr\r bs\b ff\f bell\a del\x7f bad\xef\xbf\xbd \xc3\xbc end",
+               "writer: escapes come back as written, a bad byte as U+FFFD");
+        n = td_node_get(root, "none");
+        ok(n && n->is_null, "writer: NULL string is null");
+        n = td_node_get(root, "big");
+        is_str(n ? n->scalar : NULL, "18446744073709551615", "writer: u64 in full");
+        n = td_node_get(root, "yes");
+        is_str(n ? n->scalar : NULL, "true", "writer: bool");
+        n = td_node_get(root, "max");
+        ok(n && n->quoted && streq(n->scalar, "max"), "writer: raw literal");
+        n = td_node_get(root, "list");
+        ok(n && n->type == TD_NODE_SEQ && n->n == 3 && n->items[1]->type == TD_NODE_MAP && n->items[1]->n == 0 &&
+           n->items[2]->type == TD_NODE_SEQ && n->items[2]->n == 0, "writer: nested and empty containers");
+        n = td_node_get(root, "k\"ey\n");
+        is_str(n ? n->scalar : NULL, "v", "writer: keys are escaped too");
+        ok(len > 0 && buf[len - 1] == '\n', "writer: a newline after the outermost value");
+        td_node_free(root);
+        free(msg);
+        free(buf);
+}
+
 int main(void) {
+        test_writer();
         test_values();
         test_strings();
         test_syntax();
