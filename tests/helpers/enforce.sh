@@ -21,15 +21,17 @@ enf_v1_mount() {
 }
 
 # enf_init VERSION: 1 for the host's v1 controllers, 2 for the unified
-# hierarchy at /sys/fs/cgroup. Sets ENF_BASES (one "ctrl=dir" per hierarchy,
-# dir being the tenant root there).
+# hierarchy at /sys/fs/cgroup, hybrid for whatever v1 controllers are
+# mounted plus the unified hierarchy (at V2_MOUNT, default /sys/fs/cgroup)
+# for the rest. Sets ENF_BASES (one "ctrl=dir" per hierarchy, dir being the
+# tenant root there; "unified=dir" for the v2 one).
 enf_init() {
         ENF_V=$1 ENF_BASES=
         local c m own
-        if [ "$ENF_V" = 2 ]; then
+        if [ "$ENF_V" != 1 ]; then
                 own=$(own_cgroup "")
-                ENF_BASES="unified=/sys/fs/cgroup${own%/}/$ENF_ROOT_NAME"
-                return 0
+                ENF_BASES="unified=${V2_MOUNT:-/sys/fs/cgroup}${own%/}/$ENF_ROOT_NAME"
+                [ "$ENF_V" = 2 ] && return 0
         fi
         for c in $ENF_V1_CTRLS; do
                 m=$(enf_v1_mount "$c")
@@ -39,11 +41,22 @@ enf_init() {
         done
 }
 
-# enf_dir CTRL TENANT [procs]: the tenant's group (or leaf) holding CTRL.
-enf_dir() {
+# enf_ver CTRL: 1 when CTRL is on a v1 hierarchy here, else 2.
+enf_ver() {
         local b
         for b in $ENF_BASES; do
-                if [ "$ENF_V" = 2 ] || [ "${b%%=*}" = "$1" ]; then
+                [ "${b%%=*}" = "$1" ] && { echo 1; return; }
+        done
+        echo 2
+}
+
+# enf_dir CTRL TENANT [procs]: the tenant's group (or leaf) holding CTRL:
+# its v1 hierarchy's, or else the unified one's.
+enf_dir() {
+        local b want=$1
+        [ "$(enf_ver "$1")" = 2 ] && want=unified
+        for b in $ENF_BASES; do
+                if [ "${b%%=*}" = "$want" ]; then
                         echo "${b#*=}/$2${3:+/$3}"
                         return 0
                 fi
@@ -113,7 +126,7 @@ enf_setup() {
 [tenantd]
 tenants_dir = $ENF_TMP/tenants.d
 plans_dir = $ENF_TMP/plans.d
-cgroup_version = v$ENF_V
+cgroup_version = $([ "$ENF_V" = hybrid ] && echo auto || echo "v$ENF_V")
 tenant_root = $ENF_ROOT_NAME
 EOF
 }
@@ -157,7 +170,7 @@ enf_check_cpu() {
         # cgroup; tenantd leaves the root's knobs alone) the largest share:
         # then the quota, not the neighbours, is what is measured.
         root=$(enf_dir cpu "")
-        if [ "$ENF_V" = 2 ]; then echo 10000 >"$root/cpu.weight"; else echo 262144 >"$root/cpu.shares"; fi
+        if [ "$(enf_ver cpu)" = 2 ]; then echo 10000 >"$root/cpu.weight"; else echo 262144 >"$root/cpu.shares"; fi
         out=$(enf_run "$t" "$ENF_HELPERS/td-cpuhog" 3)
         diag "cpu: $out"
         pct=$(echo "$out" | enf_field pct); pct=${pct%.*}
@@ -178,7 +191,7 @@ enf_check_memory() {
         diag "memory: hog exit $rc, last touched ${touched:-0} MiB of $((limit_mib * 4))"
         is "$rc" 137 "memory: hog over memory.max ($limit_mib MiB) was killed by SIGKILL"
         enf_between "${touched:-0}" 0 "$limit_mib"; ok $? "memory: the hog never held more than the limit (${touched:-0} MiB)"
-        if [ "$ENF_V" = 2 ]; then
+        if [ "$(enf_ver memory)" = 2 ]; then
                 kills=$(enf_read memory "$t" memory.events | enf_field oom_kill)
                 enf_between "$kills" 1 1000; ok $? "memory: memory.events counts the OOM kill (oom_kill ${kills:-?})"
         else

@@ -22,6 +22,8 @@
 #    so controllers can be enabled, and resolves the root against the
 #    unit's group on reloads too.
 # 7. README command 1, tools/demo.sh, started from a login session's group.
+# 8. A hybrid host made from this one: cpu,cpuacct moved to a v1 mount,
+#    apply, show, the CPU, memory and pids checks across both, teardown.
 # One boot runs it all: under emulation a boot costs 10-40 s.
 . "$TD_SRCDIR/tests/lib.sh"
 . "$TD_SRCDIR/tests/helpers/enforce.sh"
@@ -454,5 +456,44 @@ trap 'demo_stop; echo $$ >"$home/cgroup.procs"; rmdir "$login" 2>/dev/null; svc_
 demo_checks /sys/fs/cgroup/tenantd-demo /tenantd-demo
 echo $$ >"$home/cgroup.procs"
 rmdir "$login"; ok $? "demo: the pretend login scope is empty again"
+
+# ---- a hybrid host: cpu and cpuacct on v1, the rest on v2 -------------------
+# As on hosts that keep some controllers on v1 mounts: the v2 tree goes
+# first (cpu can't leave the unified hierarchy while a group uses it), then
+# cpu,cpuacct get a v1 hierarchy of their own, and one tenant's limits land
+# in both and hold there with real workloads.
+v1cpu=/run/tenantd-test-v1cpu-$$
+hybrid_cleanup() {
+        enf_cleanup
+        mountpoint -q "$v1cpu" && umount "$v1cpu"
+        [ -d "$v1cpu" ] && rmdir "$v1cpu"
+}
+trap hybrid_cleanup EXIT
+enf_cleanup
+echo -cpu >/sys/fs/cgroup/cgroup.subtree_control; ok $? "hybrid: cpu released from the unified hierarchy"
+mkdir -p "$v1cpu" && mount -t cgroup -o cpu,cpuacct cgroup "$v1cpu"
+ok $? "hybrid: cpu,cpuacct mounted as a v1 hierarchy at $v1cpu"
+enf_init hybrid
+enf_setup || skip_all "cannot create a temp dir"
+printf 'cpu: { quota: 50%% }\nmemory: { max: 64M }\npids: { max: 16 }\n' | enf_tenant hy
+enf_apply
+rc=$?
+sed 's/^/# apply: /' "$ENF_TMP/apply.out"
+is "$rc" 0 "hybrid: apply exits 0"
+tcj hy show --json hy
+jget hy -- "(d['status'], d['layout'])"
+is "${RC[hy]} ${J[0]}" "0 json ok" "hybrid: show --json exits 0 and parses"
+is "${J[1]}" "('ok', 'hybrid')" "hybrid: show says ok, layout hybrid"
+is "$(enf_read cpu hy cpu.cfs_quota_us)" 50000 "hybrid: the quota is in the v1 cpu group"
+[[ $(enf_dir cpu hy) == "$v1cpu"/* ]]; ok $? "hybrid: and that group is on the v1 mount"
+is "$(enf_read memory hy memory.max) $(enf_read pids hy pids.max)" "$((64 << 20)) 16" \
+        "hybrid: memory.max and pids.max in the v2 group"
+[ ! -e "$(enf_dir memory hy)/cpu.max" ]; ok $? "hybrid: no cpu.max in the v2 group (cpu is not on v2)"
+enf_check_cpu hy
+enf_check_memory hy 64
+enf_check_pids hy 16
+"$TENANTCTL" --config "$ENF_CONF" teardown --state "$ENF_TMP/cgroup.state" >"$ENF_TMP/td.out" 2>&1
+is "$?" 0 "hybrid: teardown exits 0"
+[ ! -e "$(enf_dir cpu "")" ] && [ ! -e "$(enf_dir memory "")" ]; ok $? "hybrid: both tenant roots are gone"
 
 done_testing
