@@ -192,8 +192,31 @@ bool td_cg_word_in(const char *list, const char *word) {
         return false;
 }
 
+/* The mount root has no limit files. Before the tenant root exists (check
+ * and dry runs) the files of a group that systemd or another manager made
+ * below the mount root tell as much: the first child with `file`, opened,
+ * or -1 when there is none (then the caller guesses). */
+static int child_with(int dirfd, const char *file) {
+        char **sub = NULL;
+        size_t n = 0;
+        int fd = -1;
+
+        if (td_cg_list_subdirs(dirfd, &sub, &n) < 0)
+                return -1;
+        for (size_t i = 0; i < n && fd < 0; i++) {
+                fd = openat(dirfd, sub[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (fd >= 0 && faccessat(fd, file, F_OK, 0) < 0) {
+                        close(fd);
+                        fd = -1;
+                }
+        }
+        td_cg_strv_free(sub, n);
+        return fd;
+}
+
 static void v2_probe(int dirfd, unsigned controllers, bool mount_root, td_cg_host *h) {
         _cleanup_free_ char *avail = NULL;
+        _cleanup_close_ int mem_fd = -1, io_fd = -1;
 
         /* Tenant groups are children of the tenant root, so they can have
          * what the root has available (its cgroup.controllers): apply
@@ -206,18 +229,18 @@ static void v2_probe(int dirfd, unsigned controllers, bool mount_root, td_cg_hos
                         h->version[c] = TD_CG_NONE;
         if (h->version[TD_CG_CPUACCT] == TD_CG_V2)
                 h->version[TD_CG_CPUACCT] = h->version[TD_CG_CPU];
-        if (mount_root) {
-                /* Only in a dry run before the root exists: the mount root
-                 * has no limit files to look at, so guess the common case. */
-                h->swap = h->io_weight = true;
-                h->bfq_weight = false;
-                return;
+        mem_fd = mount_root ? child_with(dirfd, "memory.max") : -1;
+        io_fd = mount_root ? child_with(dirfd, "io.stat") : -1;
+        if (controllers & (1u << TD_CG_MEMORY)) {
+                if (!mount_root || mem_fd >= 0)
+                        h->swap = faccessat(mount_root ? mem_fd : dirfd, "memory.swap.max", F_OK, 0) == 0;
+                else
+                        h->swap = true;   /* nothing to look at: the common case */
         }
-        if (controllers & (1u << TD_CG_MEMORY))
-                h->swap = faccessat(dirfd, "memory.swap.max", F_OK, 0) == 0;
         if (controllers & (1u << TD_CG_IO)) {
-                h->io_weight = faccessat(dirfd, "io.weight", F_OK, 0) == 0;
-                h->bfq_weight = faccessat(dirfd, "io.bfq.weight", F_OK, 0) == 0;
+                int fd = mount_root ? io_fd : dirfd;
+                h->io_weight = fd >= 0 ? faccessat(fd, "io.weight", F_OK, 0) == 0 : true;
+                h->bfq_weight = fd >= 0 && faccessat(fd, "io.bfq.weight", F_OK, 0) == 0;
         }
 }
 

@@ -404,6 +404,46 @@ static void test_v2_leave_top(void) {
         fake_done(&f);
 }
 
+/* Before an absolute root exists, a dry run probes the mount root, which has
+ * no limit files: a group beside (system.slice) says whether swap and io
+ * weights exist, instead of a guess. */
+static void test_v2_probe_mount_root(void) {
+        fake f;
+        tset s = {};
+        td_cg_layout l;
+        td_cg *cg = NULL;
+        td_diags ds = {};
+
+        fake_v2(&f, "/");
+        _cleanup_free_ char *sl = td_strdupf("%s/unified/system.slice", f.base);
+        mkdir(sl, 0755);
+        _cleanup_close_ int sfd = open(sl, O_RDONLY | O_DIRECTORY);
+        fake_put(sfd, "memory.max", "max\n");
+        fake_put(sfd, "io.stat", "");
+        fake_layout(&f, &l);
+        td_cg_options o = fake_options(&f, NULL);
+        is_int(td_cg_open(&l, "/tenants", &o, &cg, &ds), 0, "probe: open, absolute root not there yet");
+        tset_add(&s, "tenant: acme\nmemory: { max: 1G, swap_max: 256M }\n", true);
+
+        is_int(run(cg, &s, TD_BUSY_REFUSE, TD_RECONCILE_DRY_RUN), -EINVAL,
+               "probe: no memory.swap.max beside the root: swap_max refused in a dry run");
+        ok(!cg->host.swap && !cg->host.io_weight, "probe: no swap, no io.weight, read from system.slice");
+        ok(!fake_exists(&f, "unified/tenants"), "probe: the dry run created nothing");
+        td_reconcile_report_done(&rep);
+
+        fake_put(sfd, "memory.swap.max", "max\n");
+        fake_put(sfd, "io.weight", "default 100\n");
+        is_int(run(cg, &s, TD_BUSY_REFUSE, TD_RECONCILE_DRY_RUN), 0, "probe: with memory.swap.max there, accepted");
+        ok(cg->host.swap && cg->host.io_weight && !cg->host.bfq_weight, "probe: swap and io.weight seen");
+        td_reconcile_report_done(&rep);
+
+        td_cg_free(cg);
+        td_cg_layout_done(&l);
+        tset_done(&s);
+        td_diags_done(&ds);
+        fake_done(&f);
+}
+
 /* v1 has no internal-process rule: nothing moves. */
 static void test_v1_leave_top(void) {
         fake f;
@@ -427,5 +467,6 @@ int main(void) {
         test_v2_delegated();
         test_v2_leave_top();
         test_v1_leave_top();
+        test_v2_probe_mount_root();
         return tap_done();
 }
