@@ -395,6 +395,16 @@ int td_cg_teardown(td_cg *cg, td_busy_policy on_busy, const char *fallback, unsi
                 }
         }
         if (!x.dry && err == 0) {
+                /* The root is gone: the realtime budget raised for it in
+                 * the directories above goes back (v1 RT only). */
+                uint64_t rt_cached = UINT64_MAX;
+                err = td_rc_rt_budget(&x, NULL, 0, false, &rt_cached);
+                if (err == -ENOMEM) {
+                        r = err;
+                        goto out;
+                }
+        }
+        if (!x.dry && err == 0) {
                 /* A root made again has a new inode on cgroupfs (kernfs
                  * numbers do not come back), so an old state file would not
                  * match it anyway; removing ours also covers file systems

@@ -375,7 +375,9 @@ int td_rc_prepare(td_rc *x) {
  * them for a relative root; for an absolute one they are the path from /).
  * This is the second place tenantd writes above the root, v1 only. Raised
  * top-down before the tenants take their share; lowered bottom-up after
- * they gave it back, an ancestor only while the root is its only child. */
+ * they gave it back, an ancestor only while the root is its only child,
+ * and after teardown to nothing, so no budget stays locked above a root
+ * that is gone. */
 
 /* Sum of the valid tenants' ratios in parts per billion, each rounded up. */
 static uint64_t rt_sum_ppb(const td_cg_tenant *t, size_t n) {
@@ -401,11 +403,15 @@ static int rt_one(td_rc *x, size_t h, const char *path, uint64_t ppb, bool raise
 
         if (!dir)
                 return -ENOMEM;
+        /* Lowering: a directory that is gone (the root after teardown) or a
+         * kernel without RT group scheduling holds no budget to give back. */
         if (fd < 0)
-                return x->dry ? 0 : fd;
+                return x->dry || (!raise && fd == -ENOENT) ? 0 : fd;
         r = td_rc_read(x, fd, "cpu.rt_period_us", &period);
         if (r >= 0)
                 r = td_rc_read(x, fd, "cpu.rt_runtime_us", &live);
+        if (r == -ENOENT && !raise)
+                return 0;
         if (r < 0)
                 return td_rc_fail(x, TD_CG_ACT_FAILED, r, "%s/cpu.rt_runtime_us: %s", dir, strerror(-r));
         uint64_t w = (ppb * td_cg_value_number(period) + UINT64_C(999999999)) / UINT64_C(1000000000);
@@ -417,7 +423,7 @@ static int rt_one(td_rc *x, size_t h, const char *path, uint64_t ppb, bool raise
                 size_t n_sub = 0;
                 r = td_cg_list_subdirs(fd, &sub, &n_sub);
                 td_cg_strv_free(sub, n_sub);
-                if (r < 0 || n_sub != 1)
+                if (r < 0 || n_sub > 1)
                         return 0;   /* shared with others: leave it */
         }
         snprintf(want, sizeof want, "%" PRIu64, w);
@@ -441,7 +447,8 @@ int td_rc_rt_budget(td_rc *x, const td_cg_tenant *t, size_t n, bool raise, uint6
         int h = cg->layout.ctrl_hier[TD_CG_CPU];
         int r = 0;
 
-        if (h < 0 || cg->layout.hier[h].version != TD_CG_V1 || !cg->host.rt)
+        /* Unprobed (teardown): try; rt_one finds out. */
+        if (h < 0 || cg->layout.hier[h].version != TD_CG_V1 || ((cg->host_probed || cg->host_given) && !cg->host.rt))
                 return 0;
         const td_cg_root *root = &cg->roots[h];
         uint64_t ppb = rt_sum_ppb(t, n);

@@ -143,6 +143,18 @@ check "and says why nothing was removed" -- grep -q "not removing groups of vani
 rm "$CG_TMP/tenants.d/keep.yaml"
 
 kill "$CG_SLEEP"; wait "$CG_SLEEP" 2>/dev/null
+# Teardown with a realtime tenant in place: the budget raised in the
+# directory above the root ($CG_TOP, created by apply) goes back too.
+rt_above=
+if [ -e "$(cg_dir cpu)/cpu.rt_runtime_us" ]; then
+        printf 'cpu: { realtime: { runtime: 10ms, period: 1s } }\n' | cg_tenant rt
+        cg_apply; ok $? "apply a realtime tenant again"
+        is "$(cat "$(cg_dir cpu)/cpu.rt_runtime_us")" 10000 "the directory above the root got the budget"
+        rt_above=1
+fi
 cg_ctl teardown --state "$CG_STATE"; ok $? "teardown once our sleep is gone"
+if [ -n "$rt_above" ]; then
+        is "$(cat "$(cg_dir cpu)/cpu.rt_runtime_us")" 0 "teardown gave the budget above the root back"
+fi
 is "$(cg_left | wc -l)" 0 "nothing left of the tenant tree"
 done_testing
