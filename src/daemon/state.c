@@ -245,6 +245,24 @@ out:
         return r;
 }
 
+/* The old tree stays; say where it is. A relative root was resolved
+ * against the daemon's cgroup, per hierarchy, which tenantctl run from a
+ * shell would not find again: name a directory of it instead. */
+static void log_old_root(const daemon_state *d, const char *new_root) {
+        const char *old = d->conf.tenant_root;
+        _cleanup_free_ char *dir = NULL;
+
+        if (old[0] == '/') {
+                log_notice("tenant root changed from %s to %s: groups below %s are no longer managed "
+                           "(tenantctl --tenant-root %s teardown removes them)", old, new_root, old, old);
+                return;
+        }
+        for (td_cg_controller c = 0; c < _TD_CG_CONTROLLER_MAX && !dir; c++)
+                dir = td_cg_group_path(d->cg, c, NULL, false);
+        log_notice("tenant root changed from %s to %s: groups below %s (relative to tenantd's own cgroup, "
+                   "e.g. %s) are no longer managed", old, new_root, old, dir ? dir : "?");
+}
+
 int daemon_load(daemon_state *d, const daemon_options *o, bool initial) {
         _cleanup_(td_diags_done) td_diags ds = {};
         tenant_list tenants = {};
@@ -277,10 +295,7 @@ int daemon_load(daemon_state *d, const daemon_options *o, bool initial) {
                                 return r;
                         }
                         if (d->cg && !streq(conf.tenant_root, d->conf.tenant_root))
-                                log_notice("tenant root changed from %s to %s: groups below %s are no longer "
-                                           "managed (tenantctl --tenant-root %s teardown removes them)",
-                                           d->conf.tenant_root, conf.tenant_root, d->conf.tenant_root,
-                                           d->conf.tenant_root);
+                                log_old_root(d, conf.tenant_root);
                         else if (d->cg)
                                 log_notice("cgroup_version changed to %s: cgroup layout detected again",
                                            td_cgroup_mode_to_string(conf.cgroup_mode));

@@ -431,6 +431,9 @@ kill -HUP "$tdpid"
 for _ in $(seq 100); do [ -e "$svc/tenants2/web/memory.max" ] && break; sleep 0.1; done
 [ -e "$svc/tenants2/web/memory.max" ]; ok $? "daemon: after a reload with tenant_root = tenants2, web is at <unit>/tenants2"
 [ ! -e "$svc/supervisor/tenants2" ]; ok $? "daemon: and nothing was created below its own leaf"
+grep -qF "groups below tenants (relative to tenantd's own cgroup, e.g. $svc/tenants) are no longer managed" \
+        "$ENF_TMP/svc3.out"
+ok $? "daemon: its notice names where the old relative tree is"
 kill "$tdpid"; wait "$bgpid" 2>/dev/null; tdpid=
 sed 's/^/# tenantd (running): /' "$ENF_TMP/svc3.out"
 
