@@ -7,7 +7,7 @@
 #include "cli.h"
 
 /* Default cache of applied state for the CLI (see td_cg_options). */
-#define CLI_CGROUP_STATE RUNSTATEDIR "/tenantd/cgroup.state"
+#define CLI_CGROUP_STATE TD_RUN_DIR "/cgroup.state"
 
 /* Detect the layout per conf->cgroup_mode and open conf->tenant_root.
  * state_path may be NULL. Errors go to ds. Returns 0 or -errno. */

@@ -3,11 +3,6 @@
 
 #include "cli.h"
 
-#ifndef SYSCONFDIR
-#define SYSCONFDIR "/etc"
-#endif
-#define DEFAULT_CONF SYSCONFDIR "/tenantd/tenantd.conf"
-
 static const struct {
         const char *name;
         cli_verb_fn fn;
@@ -34,7 +29,7 @@ static void usage(FILE *f) {
 }
 
 int cli_load_conf(const cli_globals *g, td_conf *ret, td_diags *ds) {
-        const char *path = g->config_path ? g->config_path : DEFAULT_CONF;
+        const char *path = g->config_path ? g->config_path : TD_CONF_PATH;
         int r, r_load = 0;
 
         r = td_conf_init(ret);

@@ -7,11 +7,6 @@
 #include "log.h"
 #include "policy-internal.h"
 
-#ifndef SYSCONFDIR
-#define SYSCONFDIR "/etc"
-#endif
-#define DEFAULT_CONF SYSCONFDIR "/tenantd/tenantd.conf"
-
 /* An effective policy keeps marks (file names) that point into the policy
  * set it was merged from, so a set lives as long as any policy taken from
  * it: the current one, and older ones whose policies are still enforced
@@ -118,7 +113,7 @@ static int take_tenant(const td_policy_entry *e, policy_gen *gen, tenant_list *o
 }
 
 static int load_conf(const daemon_options *o, td_conf *c, td_diags *ds) {
-        const char *path = o->config_path ? o->config_path : DEFAULT_CONF;
+        const char *path = o->config_path ? o->config_path : TD_CONF_PATH;
         int r = td_conf_init(c);
 
         if (r < 0)

@@ -30,7 +30,7 @@
 static void usage(FILE *f) {
         fprintf(f, "Usage: tenantd [OPTIONS]\n\n"
                    "Keep the cgroup tree of tenants in line with their policies.\n\n"
-                   "  -c, --config FILE       configuration (default " SYSCONFDIR "/tenantd/tenantd.conf)\n"
+                   "  -c, --config FILE       configuration (default " TD_CONF_PATH ")\n"
                    "  -f, --foreground        log to stderr instead of syslog\n"
                    "      --tenant-root PATH  override tenant_root\n"
                    "      --tenants-dir DIR   override tenants_dir\n"

@@ -41,13 +41,6 @@
 #include "conf.h"
 #include "units.h"
 
-#ifndef SYSCONFDIR
-#define SYSCONFDIR "/etc"
-#endif
-#ifndef RUNSTATEDIR
-#define RUNSTATEDIR "/run"
-#endif
-
 #define CONF_MAX_BYTES (64 * 1024)
 #define CONF_SWEEP_MIN_US 1000000ULL
 #define FALLBACK_DEFAULT_NAME "_fallback"
@@ -767,10 +760,10 @@ int td_conf_init(td_conf *c) {
                 .pam_failure = TD_PAM_FAIL_CLOSED,
                 .on_busy = TD_BUSY_REFUSE,
         };
-        c->tenants_dir = strdup(SYSCONFDIR "/tenantd/tenants.d");
-        c->plans_dir = strdup(SYSCONFDIR "/tenantd/plans.d");
+        c->tenants_dir = strdup(TD_TENANTS_DIR);
+        c->plans_dir = strdup(TD_PLANS_DIR);
         c->tenant_root = strdup(TD_CONF_DEFAULT_TENANT_ROOT);
-        c->socket_path = strdup(RUNSTATEDIR "/tenantd/tenantd.sock");
+        c->socket_path = strdup(TD_SOCKET_PATH);
         c->fallback = strdup(TD_CONF_DEFAULT_FALLBACK);
         if (!c->tenants_dir || !c->plans_dir || !c->tenant_root || !c->socket_path || !c->fallback) {
                 td_conf_done(c);

@@ -24,6 +24,20 @@
 
 #include "diag.h"
 
+/* Built-in locations, from configure's --sysconfdir and --runstatedir (the
+ * Makefile always passes both; the fallbacks serve other builds). */
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#ifndef RUNSTATEDIR
+#define RUNSTATEDIR "/run"
+#endif
+#define TD_CONF_PATH    SYSCONFDIR "/tenantd/tenantd.conf"
+#define TD_TENANTS_DIR  SYSCONFDIR "/tenantd/tenants.d"
+#define TD_PLANS_DIR    SYSCONFDIR "/tenantd/plans.d"
+#define TD_RUN_DIR      RUNSTATEDIR "/tenantd"
+#define TD_SOCKET_PATH  TD_RUN_DIR "/tenantd.sock"
+
 typedef enum td_cgroup_mode {
         TD_CGROUP_AUTO,
         TD_CGROUP_V1,

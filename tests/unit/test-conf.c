@@ -8,12 +8,6 @@
 #include "tap.h"
 #include "units.h"
 
-#ifndef SYSCONFDIR
-#define SYSCONFDIR "/etc"
-#endif
-#ifndef RUNSTATEDIR
-#define RUNSTATEDIR "/run"
-#endif
 
 /* All diagnostics, formatted, one per line, in the order they were added. */
 static char *joined(const td_diags *ds) {
