@@ -418,13 +418,10 @@ static int tenant_errors(const ctx *x, const tenant_view *t, char ***ret) {
                         if (!slot || !(*slot = td_diag_format(d)))
                                 r = -ENOMEM;
                 }
-        /* NULL terminator. */
-        if (r >= 0 && !td_grow((void **) &v, &n, &cap, sizeof(char *)))
-                r = -ENOMEM;
+        if (r >= 0)
+                r = td_strv_terminate(&v, &n, &cap);
         if (r < 0) {
-                for (size_t i = 0; i < n; i++)
-                        free(v[i]);
-                free(v);
+                td_strv_free_n(v, n);
                 return r;
         }
         *ret = v;

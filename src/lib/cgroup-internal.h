@@ -191,8 +191,6 @@ int td_rc_rt_budget(td_rc *x, const td_cg_tenant *t, size_t n, bool raise, uint6
 /* Removal (cgroup-remove.c). */
 bool td_cg_tenant_name_ok(const char *s);
 int td_cg_list_subdirs(int dirfd, char ***ret, size_t *ret_n);
-void td_cg_strv_free(char **v, size_t n);
-void td_cg_strv_push(char ***v, size_t *n, size_t *cap, const char *s, int *r);
 int td_rc_remove_stale(td_rc *x, td_cg_cache *cache, bool use_cache, const td_cg_tenant *t, size_t n_t,
                        td_busy_policy on_busy, const char *fallback, int *err);
 

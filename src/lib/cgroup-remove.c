@@ -34,12 +34,8 @@ int td_cg_list_subdirs(int dirfd, char ***ret, size_t *ret_n) {
         while ((de = readdir(d))) {
                 if (de->d_type != DT_DIR || streq(de->d_name, ".") || streq(de->d_name, ".."))
                         continue;
-                char **item = td_grow((void **) &v, &n, &cap, sizeof(char *));
-                if (!item || !(*item = strdup(de->d_name))) {
-                        n -= !!item;
-                        for (size_t i = 0; i < n; i++)
-                                free(v[i]);
-                        free(v);
+                if (td_strv_push(&v, &n, &cap, de->d_name) < 0) {
+                        td_strv_free_n(v, n);
                         closedir(d);
                         return -ENOMEM;
                 }
@@ -48,12 +44,6 @@ int td_cg_list_subdirs(int dirfd, char ***ret, size_t *ret_n) {
         *ret = v;
         *ret_n = n;
         return 0;
-}
-
-void td_cg_strv_free(char **v, size_t n) {
-        for (size_t i = 0; i < n; i++)
-                free(v[i]);
-        free(v);
 }
 
 /* PIDs in cgroup.procs of dirfd and every group below it. */
@@ -82,7 +72,7 @@ static int collect_pids(td_rc *x, int dirfd, pid_t **pids, size_t *n, size_t *ca
                 _cleanup_close_ int fd = openat(dirfd, sub[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                 r = fd < 0 ? -errno : collect_pids(x, fd, pids, n, cap);
         }
-        td_cg_strv_free(sub, n_sub);
+        td_strv_free_n(sub, n_sub);
         return r;
 }
 
@@ -113,7 +103,7 @@ static int remove_tree(td_rc *x, int parent_fd, const char *parent_path, const c
         r = td_cg_list_subdirs(fd, &sub, &n_sub);
         for (size_t i = 0; r >= 0 && i < n_sub; i++)
                 r = remove_tree(x, fd, path, sub[i]);
-        td_cg_strv_free(sub, n_sub);
+        td_strv_free_n(sub, n_sub);
         if (r < 0)
                 return r;
         r = give_back_rt(x, fd, path);
@@ -226,18 +216,6 @@ static int remove_tenant(td_rc *x, const char *name, td_busy_policy on_busy, con
         return 0;
 }
 
-void td_cg_strv_push(char ***v, size_t *n, size_t *cap, const char *s, int *r) {
-        char **item;
-
-        if (*r < 0)
-                return;
-        item = td_grow((void **) v, n, cap, sizeof(char *));
-        if (!item || !(*item = strdup(s))) {
-                *n -= !!item;
-                *r = -ENOMEM;
-        }
-}
-
 /* Tenants with a group in the tree but no policy: from the cache when it
  * covers the tree (entries this run did not see), else by listing the
  * root in every hierarchy. */
@@ -248,9 +226,9 @@ static int find_stale(td_rc *x, const td_cg_cache *cache, bool use_cache, const 
         int r = 0;
 
         if (use_cache) {
-                for (size_t i = 0; i < cache->cap; i++)
+                for (size_t i = 0; i < cache->cap && r >= 0; i++)
                         if (cache->keys[i] && cache->seen[i] != cache->gen)
-                                td_cg_strv_push(&v, &n, &cap, cache->keys[i], &r);
+                                r = td_strv_push(&v, &n, &cap, cache->keys[i]);
                 goto done;
         }
         /* Names wanted or already listed. */
@@ -272,16 +250,16 @@ static int find_stale(td_rc *x, const td_cg_cache *cache, bool use_cache, const 
                          * directories of ours or the admin's stay. */
                         if (!td_cg_tenant_name_ok(sub[i]) || td_cg_cache_find(known, sub[i]) >= 0)
                                 continue;
-                        td_cg_strv_push(&v, &n, &cap, sub[i], &r);
+                        r = td_strv_push(&v, &n, &cap, sub[i]);
                         if (r >= 0 && td_cg_cache_put(known, sub[i], 2) < 0)
                                 r = -ENOMEM;
                 }
-                td_cg_strv_free(sub, n_sub);
+                td_strv_free_n(sub, n_sub);
         }
         td_cg_cache_free(known);
 done:
         if (r < 0) {
-                td_cg_strv_free(v, n);
+                td_strv_free_n(v, n);
                 return r;
         }
         *ret = v;
@@ -306,7 +284,7 @@ int td_rc_remove_stale(td_rc *x, td_cg_cache *cache, bool use_cache, const td_cg
                 if (k < 0 && !x->dry && td_cg_cache_put(cache, stale[i], 0) < 0)
                         r = -ENOMEM;
         }
-        td_cg_strv_free(stale, n);
+        td_strv_free_n(stale, n);
         return r;
 }
 
@@ -337,7 +315,7 @@ int td_cg_teardown(td_cg *cg, td_busy_policy on_busy, const char *fallback, unsi
                 for (size_t i = 0; i < n && r >= 0; i++)
                         if (td_cg_cache_put(names, sub[i], 0) < 0)
                                 r = -ENOMEM;
-                td_cg_strv_free(sub, n);
+                td_strv_free_n(sub, n);
         }
         if (r < 0)
                 goto out;

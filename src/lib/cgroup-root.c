@@ -422,7 +422,7 @@ static int rt_one(td_rc *x, size_t h, const char *path, uint64_t ppb, bool raise
                 char **sub = NULL;
                 size_t n_sub = 0;
                 r = td_cg_list_subdirs(fd, &sub, &n_sub);
-                td_cg_strv_free(sub, n_sub);
+                td_strv_free_n(sub, n_sub);
                 if (r < 0 || n_sub > 1)
                         return 0;   /* shared with others: leave it */
         }

@@ -17,12 +17,11 @@
  *    sums group and leaf; v2 with FILE.local reads the group only (summing
  *    would count the leaf's events twice). The integration test checks the
  *    v1 side against real forks and OOM kills. */
-#include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "cgroup-internal.h"
 #include "cgroup-stats.h"
 
 #define STATS_FILE_MAX (1024 * 1024)   /* io.stat with many devices stays far below */
@@ -413,46 +412,6 @@ int td_cg_tenant_stats_read(const td_cg *cg, const char *tenant, td_cg_tenant_st
         return 0;
 }
 
-void td_strv_free(char **v) {
-        for (char **p = v; p && *p; p++)
-                free(*p);
-        free(v);
-}
-
-static int str_cmp(const void *a, const void *b) {
-        return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
-/* Append the subdirectory names of one tenant root to *v. Takes fd. */
-static int list_dir(int fd, char ***v, size_t *n, size_t *cap) {
-        DIR *d = fdopendir(fd);
-        struct dirent *de;
-
-        if (!d) {
-                close(fd);
-                return -errno;
-        }
-        while ((de = readdir(d))) {
-                struct stat st;
-                char **slot;
-
-                if (!group_name_ok(de->d_name))
-                        continue;
-                if (de->d_type != DT_DIR &&
-                    (de->d_type != DT_UNKNOWN || fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-                     !S_ISDIR(st.st_mode)))
-                        continue;
-                if (!(slot = td_grow((void **) v, n, cap, sizeof(char *))) || !(*slot = strdup(de->d_name))) {
-                        if (slot)
-                                (*n)--;
-                        closedir(d);
-                        return -ENOMEM;
-                }
-        }
-        closedir(d);
-        return 0;
-}
-
 int td_cg_list_groups(const td_cg *cg, char ***ret) {
         const td_cg_layout *lay = td_cg_get_layout(cg);
         char **v = NULL;
@@ -471,21 +430,23 @@ int td_cg_list_groups(const td_cg *cg, char ***ret) {
                 fd = td_cg_group_dirfd(cg, c, NULL, false);
                 if (fd == -ENOMEM)
                         r = fd;
-                else if (fd >= 0)
-                        r = list_dir(fd, &v, &n, &cap);
+                if (fd < 0)
+                        continue;
+                char **sub = NULL;
+                size_t n_sub = 0;
+                r = td_cg_list_subdirs(fd, &sub, &n_sub);
+                close(fd);
+                for (size_t i = 0; i < n_sub && r >= 0; i++)
+                        r = td_strv_push(&v, &n, &cap, sub[i]);
+                td_strv_free_n(sub, n_sub);
         }
-        /* The terminating NULL (td_grow zeroes the new slot). */
-        if (r >= 0 && !td_grow((void **) &v, &n, &cap, sizeof(char *)))
-                r = -ENOMEM;
+        if (r >= 0)
+                r = td_strv_terminate(&v, &n, &cap);
         if (r < 0) {
-                /* No terminator yet: free by count. */
-                for (size_t i = 0; i < n; i++)
-                        free(v[i]);
-                free(v);
+                td_strv_free_n(v, n);
                 return r;
         }
-        n--;
-        qsort(v, n, sizeof(char *), str_cmp);
+        qsort(v, n, sizeof(char *), td_strcmp_ptr);
         for (size_t i = 0; i < n; i++) {
                 if (k > 0 && streq(v[k - 1], v[i])) {
                         free(v[i]);

@@ -118,4 +118,3 @@ void td_cg_tenant_stats_done(td_cg_tenant_stats *s);
  * none. Returns the count and a NULL-terminated array (caller frees with
  * td_strv_free), or -errno. */
 int td_cg_list_groups(const td_cg *cg, char ***ret);
-void td_strv_free(char **v);

@@ -210,7 +210,7 @@ static int child_with(int dirfd, const char *file) {
                         fd = -1;
                 }
         }
-        td_cg_strv_free(sub, n);
+        td_strv_free_n(sub, n);
         return fd;
 }
 

@@ -152,10 +152,6 @@ static bool is_policy_name(const char *name) {
         return (len > 5 && streq(name + len - 5, ".yaml")) || (len > 4 && streq(name + len - 4, ".yml"));
 }
 
-static int strcmp_ptr(const void *a, const void *b) {
-        return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 static bool is_given(const loader *l, const struct stat *st) {
         for (size_t i = 0; i < l->n_given; i++)
                 if (l->given[i].st_dev == st->st_dev && l->given[i].st_ino == st->st_ino)
@@ -208,7 +204,7 @@ static int load_dir(loader *l, const char *dir, td_policy_kind kind) {
         }
         closedir(d);
         if (n > 1)
-                qsort(names, n, sizeof(char *), strcmp_ptr);
+                qsort(names, n, sizeof(char *), td_strcmp_ptr);
         for (size_t i = 0; i < n && r == 0; i++) {
                 size_t from = l->ds->n, n_plans = l->set->n_plans, n_tenants = l->set->n_tenants;
                 if (l->files_mode && stat(names[i], &st) == 0 && is_given(l, &st))

@@ -80,12 +80,6 @@ void td_policy_init(td_policy *p) {
                 p->rlimits[i].soft = p->rlimits[i].hard = TD_UNSET;
 }
 
-static void strv_free_n(char **v, size_t n) {
-        for (size_t i = 0; i < n; i++)
-                free(v[i]);
-        free(v);
-}
-
 void td_policy_done(td_policy *p) {
         if (!p)
                 return;
@@ -93,10 +87,10 @@ void td_policy_done(td_policy *p) {
         free(p->parent);
         free(p->description);
 
-        strv_free_n(p->members.users, p->members.n_users);
+        td_strv_free_n(p->members.users, p->members.n_users);
         free(p->members.user_marks);
         free(p->members.uids);
-        strv_free_n(p->members.groups, p->members.n_groups);
+        td_strv_free_n(p->members.groups, p->members.n_groups);
         free(p->members.group_marks);
 
         free(p->cpu.cpus);

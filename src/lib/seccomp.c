@@ -320,9 +320,7 @@ static int syscall_names(char ***ret, size_t *ret_n) {
                 slot = td_grow((void **) &v, &n, &cap, sizeof(char *));
                 if (!slot) {
                         free(name);
-                        for (size_t i = 0; i < n; i++)
-                                free(v[i]);
-                        free(v);
+                        td_strv_free_n(v, n);
                         return -ENOMEM;
                 }
                 *slot = name;
@@ -356,14 +354,8 @@ int td_scmp_unknown_syscall(const td_node *n, const char *keypath, td_diags *ds)
 
 /* ---- free / dup --------------------------------------------------------- */
 
-static void strv_free(char **v, size_t n) {
-        for (size_t i = 0; v && i < n; i++)
-                free(v[i]);
-        free(v);
-}
-
 void td_scmp_rule_done(td_scmp_rule *r) {
-        strv_free(r->syscalls, r->n_syscalls);
+        td_strv_free_n(r->syscalls, r->n_syscalls);
         free(r->args);
         free(r->includes.arches);
         free(r->excludes.arches);
@@ -381,7 +373,7 @@ void td_seccomp_free(struct td_seccomp *s) {
         for (size_t i = 0; i < s->n_rules; i++)
                 td_scmp_rule_done(&s->rules[i]);
         free(s->rules);
-        strv_free(s->skipped, s->n_skipped);
+        td_strv_free_n(s->skipped, s->n_skipped);
         free(s);
 }
 
@@ -406,7 +398,7 @@ static int strv_dup(char *const *v, size_t n, char ***ret) {
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++)
                 if (!(c[i] = strdup(v[i]))) {
-                        strv_free(c, i);
+                        td_strv_free_n(c, i);
                         return -ENOMEM;
                 }
         *ret = c;

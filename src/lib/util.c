@@ -33,6 +33,41 @@ void *td_grow(void **array, size_t *n, size_t *cap, size_t size) {
         return e;
 }
 
+int td_strv_push(char ***v, size_t *n, size_t *cap, const char *s) {
+        char *copy = strdup(s);
+        char **slot = copy ? td_grow((void **) v, n, cap, sizeof(char *)) : NULL;
+
+        if (!slot) {
+                free(copy);
+                return -ENOMEM;
+        }
+        *slot = copy;
+        return 0;
+}
+
+int td_strv_terminate(char ***v, size_t *n, size_t *cap) {
+        if (!td_grow((void **) v, n, cap, sizeof(char *)))
+                return -ENOMEM;
+        (*v)[--*n] = NULL;
+        return 0;
+}
+
+void td_strv_free_n(char **v, size_t n) {
+        for (size_t i = 0; v && i < n; i++)
+                free(v[i]);
+        free(v);
+}
+
+void td_strv_free(char **v) {
+        for (char **p = v; p && *p; p++)
+                free(*p);
+        free(v);
+}
+
+int td_strcmp_ptr(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
 int td_read_fd(int fd, size_t max, char **ret, size_t *ret_len) {
         _cleanup_free_ char *buf = NULL;
         size_t len = 0, cap = 0;

@@ -58,6 +58,18 @@ char *td_strdupf(const char *fmt, ...) _printf_(1, 2);
  * the new zeroed element or NULL on ENOMEM (the array is left intact). */
 void *td_grow(void **array, size_t *n, size_t *cap, size_t size);
 
+/* String vectors grown with td_grow. td_strv_push appends a copy of s:
+ * 0, or -ENOMEM with the vector as it was. td_strv_terminate appends the
+ * NULL that td_strv_free stops at (*n stays the count): 0 or -ENOMEM.
+ * td_strv_free_n frees n strings and the array, td_strv_free a
+ * NULL-terminated vector; both accept NULL. td_strcmp_ptr orders char *
+ * elements for qsort and bsearch. */
+int td_strv_push(char ***v, size_t *n, size_t *cap, const char *s);
+int td_strv_terminate(char ***v, size_t *n, size_t *cap);
+void td_strv_free_n(char **v, size_t n);
+void td_strv_free(char **v);
+int td_strcmp_ptr(const void *a, const void *b);
+
 /* Read a whole file (at most max bytes; -EFBIG if larger). On success
  * *ret is NUL-terminated, owned by the caller, and *ret_len its length. */
 int td_read_file(const char *path, size_t max, char **ret, size_t *ret_len);
