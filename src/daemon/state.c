@@ -3,6 +3,7 @@
  * call that enforces it. See daemon.h for the rules on broken policies. */
 #include <dirent.h>
 
+#include "cgroup-stats.h"
 #include "daemon.h"
 #include "log.h"
 #include "policy-internal.h"
@@ -324,58 +325,27 @@ int daemon_load(daemon_state *d, const daemon_options *o, bool initial) {
         return 0;
 }
 
-typedef struct name_list {
-        char **v;
-        size_t n, cap;
-} name_list;
+/* When not every policy could be read (d->tenants.protect) reconcile runs
+ * with TD_RECONCILE_KEEP_STALE and removes no group; name the groups kept
+ * that way, since their tenants may only look deleted. */
+static void log_kept(const daemon_state *d) {
+        _cleanup_free_ const char **names = calloc(d->tenants.n + 1, sizeof(char *));
+        char **groups = NULL;
+        int n;
 
-static void name_list_done(name_list *l) {
-        for (size_t i = 0; i < l->n; i++)
-                free(l->v[i]);
-        free(l->v);
-}
-
-/* Tenant groups that exist under the root in any hierarchy but are not in
- * v: appended to v as SKIPPED, which td_cg_reconcile leaves alone. Their
- * names are owned by `names`. */
-static int keep_unlisted(daemon_state *d, td_cg_tenant **v, size_t *n, size_t *cap, name_list *names) {
-        for (int c = 0; c < _TD_CG_CONTROLLER_MAX; c++) {
-                int fd = td_cg_group_dirfd(d->cg, c, NULL, false);
-                DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
-                struct dirent *de;
-
-                if (!dir) {
-                        if (fd >= 0)
-                                close(fd);
-                        continue;
-                }
-                while ((de = readdir(dir))) {
-                        bool listed = false;
-
-                        if ((de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) || !td_policy_name_valid(de->d_name))
-                                continue;
-                        for (size_t i = 0; i < *n && !listed; i++)
-                                listed = streq((*v)[i].name, de->d_name);
-                        if (listed)
-                                continue;
-                        char *copy = strdup(de->d_name);
-                        char **slot = copy ? td_grow((void **) &names->v, &names->n, &names->cap, sizeof *slot) : NULL;
-                        td_cg_tenant *t = slot ? td_grow((void **) v, n, cap, sizeof *t) : NULL;
-                        if (!t) {
-                                if (slot)
-                                        names->n--;
-                                free(copy);
-                                closedir(dir);
-                                return -ENOMEM;
-                        }
-                        *slot = copy;
-                        *t = (td_cg_tenant) { .name = copy, .valid = false };
+        if (!names)
+                return;
+        for (size_t i = 0; i < d->tenants.n; i++)
+                names[i] = d->tenants.v[i].name;
+        qsort(names, d->tenants.n, sizeof(char *), td_strcmp_ptr);
+        n = td_cg_list_groups(d->cg, &groups);
+        for (int i = 0; i < n; i++) {
+                const char *g = groups[i];
+                if (td_policy_name_valid(g) && !bsearch(&g, names, d->tenants.n, sizeof(char *), td_strcmp_ptr))
                         log_notice("tenant group %s is kept: a tenant file can't be read, so it may still "
-                                   "be wanted", copy);
-                }
-                closedir(dir);
+                                   "be wanted", g);
         }
-        return 0;
+        td_strv_free(groups);
 }
 
 static const td_log_level action_level[_TD_CG_ACTION_MAX] = {
@@ -423,7 +393,6 @@ int daemon_reconcile(daemon_state *d, unsigned flags) {
         _cleanup_(td_diags_done) td_diags ds = {};
         _cleanup_(td_reconcile_report_done) td_reconcile_report rep = {};
         _cleanup_free_ td_cg_tenant *v = NULL;
-        _cleanup_(name_list_done) name_list extra = {};
         size_t n = 0, cap = 0;
         int r;
 
@@ -440,9 +409,8 @@ int daemon_reconcile(daemon_state *d, unsigned flags) {
                 };
         }
         if (d->tenants.protect) {
-                r = keep_unlisted(d, &v, &n, &cap, &extra);
-                if (r < 0)
-                        return r;
+                flags |= TD_RECONCILE_KEEP_STALE;
+                log_kept(d);
         }
 
         r = td_cg_reconcile(d->cg, v, n, d->conf.on_busy, d->conf.fallback, flags, &rep, &ds);
