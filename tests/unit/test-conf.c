@@ -5,28 +5,14 @@
 #include <sys/stat.h>
 
 #include "conf.h"
+#include "diag-test.h"
 #include "tap.h"
 #include "units.h"
 
 
 /* All diagnostics, formatted, one per line, in the order they were added. */
 static char *joined(const td_diags *ds) {
-        size_t cap = 1;
-        char *out;
-
-        for (size_t i = 0; i < ds->n; i++) {
-                char *s = td_diag_format(&ds->v[i]);
-                cap += strlen(s) + 1;
-                free(s);
-        }
-        out = calloc(1, cap);
-        for (size_t i = 0; i < ds->n; i++) {
-                char *s = td_diag_format(&ds->v[i]);
-                strcat(out, s);
-                strcat(out, "\n");
-                free(s);
-        }
-        return out;
+        return diags_join(ds, "", "\n");
 }
 
 /* Parse `text` as "t.conf" over fresh defaults. */

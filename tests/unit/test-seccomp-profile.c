@@ -6,6 +6,7 @@
 #include <linux/capability.h>
 #include <sys/stat.h>
 
+#include "diag-test.h"
 #include "tap.h"
 #include "seccomp.h"
 
@@ -15,24 +16,13 @@ static char tmpdir[] = "/tmp/tenantd-test-seccomp-XXXXXX";
  * their number of warnings. */
 static int load_path(const char *path, struct td_seccomp **ret, char **ret_msg, size_t *ret_warnings) {
         td_diags ds = {};
-        char *msg = NULL;
-        size_t size = 0;
-        FILE *f;
         int r;
 
         *ret = NULL;
         r = td_seccomp_load_profile(path, ret, &ds);
-        f = open_memstream(&msg, &size);
-        for (size_t i = 0; f && i < ds.n; i++) {
-                char *s = td_diag_format(&ds.v[i]);
-                fprintf(f, "%s%s", i ? "|" : "", s ? s : "?");
-                free(s);
-        }
-        if (f)
-                fclose(f);
         if (ret_warnings)
                 *ret_warnings = ds.n - ds.n_errors;
-        *ret_msg = msg;
+        *ret_msg = diags_joined(&ds);
         td_diags_done(&ds);
         return r;
 }

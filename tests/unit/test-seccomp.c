@@ -2,6 +2,7 @@
 /* Inline `isolation.seccomp` parsing: every accepted form, every error with
  * its file:line:col and key path, print -> parse round trips, dup. */
 
+#include "diag-test.h"
 #include "tap.h"
 #include "seccomp.h"
 
@@ -12,24 +13,13 @@
 static int parse_in(const char *text, const char *base_dir, struct td_seccomp **ret, char **ret_msg) {
         td_diags ds = {};
         td_node *root = NULL;
-        char *msg = NULL;
-        size_t size = 0;
-        FILE *f;
         int r;
 
         *ret = NULL;
         r = td_yaml_parse("p.yaml", text, strlen(text), &root, &ds);
         if (r == 0)
                 r = td_seccomp_from_node(root, KEY, base_dir, ret, &ds);
-        f = open_memstream(&msg, &size);
-        for (size_t i = 0; f && i < ds.n; i++) {
-                char *s = td_diag_format(&ds.v[i]);
-                fprintf(f, "%s%s", i ? "|" : "", s ? s : "?");
-                free(s);
-        }
-        if (f)
-                fclose(f);
-        *ret_msg = msg;
+        *ret_msg = diags_joined(&ds);
         td_node_free(root);
         td_diags_done(&ds);
         return r;
